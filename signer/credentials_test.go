@@ -1,0 +1,77 @@
+package signer
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testSecret = "SECRET-4f9c1e7d-never-print"
+	testToken  = "TOKEN-8b2a6c0e-never-print"
+)
+
+func TestCredentialsNeverPrintSecrets(t *testing.T) {
+	c := Credentials{AccessKeyID: "LTAIexample", AccessKeySecret: testSecret, SecurityToken: testToken}
+	p := StaticCredentials("LTAIexample", testSecret, testToken)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger.Debug("creds", "c", c, "p", p)
+	outputs := []string{logs.String()}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%X"} {
+		outputs = append(outputs, fmt.Sprintf(verb, c), fmt.Sprintf(verb, &c), fmt.Sprintf(verb, p), fmt.Sprintf(verb, []any{c}))
+	}
+	for _, out := range outputs {
+		assert.NotContains(t, out, testSecret)
+		assert.NotContains(t, out, testToken)
+	}
+	assert.Contains(t, fmt.Sprint(c), "LTAIexample")
+	assert.Contains(t, fmt.Sprint(c), "[redacted]")
+	assert.Contains(t, logs.String(), `"sts":true`)
+}
+
+func TestFromModel(t *testing.T) {
+	s := func(v string) *string { return &v }
+	c, err := FromModel(&credentials.CredentialModel{AccessKeyId: s("id"), AccessKeySecret: s("sec"), SecurityToken: s("tok")})
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "id", AccessKeySecret: "sec", SecurityToken: "tok"}, c)
+
+	for name, m := range map[string]*credentials.CredentialModel{
+		"nil model":  nil,
+		"no id":      {AccessKeySecret: s("sec")},
+		"no secret":  {AccessKeyId: s("id"), AccessKeySecret: s("")},
+		"bearer":     {BearerToken: s("BEARER-VALUE-91d3")},
+		"empty both": {},
+	} {
+		_, err := FromModel(m)
+		require.ErrorIs(t, err, ErrInvalidCredentials, name)
+		assert.NotContains(t, err.Error(), "BEARER-VALUE-91d3")
+	}
+}
+
+func TestStaticCredentials(t *testing.T) {
+	m, err := StaticCredentials("id", "sec", "").GetCredential()
+	require.NoError(t, err)
+	assert.Equal(t, "id", *m.AccessKeyId)
+	assert.Equal(t, "sec", *m.AccessKeySecret)
+	assert.Equal(t, "access_key", *m.Type)
+	m, err = StaticCredentials("id", "sec", "tok").GetCredential()
+	require.NoError(t, err)
+	assert.Equal(t, "sts", *m.Type)
+
+	// No fallback to the environment for empty values.
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
+	_, err = StaticCredentials("", "", "").GetCredential()
+	require.ErrorIs(t, err, ErrInvalidCredentials)
+	assert.Contains(t, err.Error(), "access key id is empty")
+	var nilP *StaticCredentialsProvider
+	_, err = nilP.GetCredential()
+	require.Error(t, err)
+	assert.Equal(t, Credentials{}, nilP.Credentials())
+}

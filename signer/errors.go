@@ -1,0 +1,157 @@
+package signer
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Error classes. An *APIError matches them with errors.Is by its Code, never
+// by the HTTP status alone: Alibaba Cloud answers HTTP 404 both for a missing
+// secret and for an unknown access key, and SAE answers HTTP 400 for a
+// missing secret. An APIError with an empty Code (a proxy's HTML page, say)
+// matches no class; its StatusCode still tells what came back.
+var (
+	// ErrNotFound: the named resource does not exist
+	// (Forbidden.ResourceNotFound, InvalidSecretId.NotFound,
+	// InvalidNamespaceId.NotFound, other *.NotFound codes except
+	// InvalidAccessKeyId.NotFound).
+	ErrNotFound = errors.New("resource not found")
+	// ErrThrottled: the request was rate limited (Throttling, Throttling.User,
+	// Throttling.Api, Rejected.Throttling). Retried by default.
+	ErrThrottled = errors.New("request throttled")
+	// ErrAccessDenied: the credentials are valid but not allowed to do this
+	// (Forbidden.NoPermission, Forbidden.RAM, NoPermission, Forbidden.InDebt...).
+	ErrAccessDenied = errors.New("access denied")
+	// ErrInvalidCredentials: the credentials themselves are wrong or missing
+	// (InvalidAccessKeyId.NotFound, InvalidAccessKeyId.Inactive,
+	// SignatureDoesNotMatch, IncompleteSignature, InvalidSecurityToken.*), or
+	// the provider returned none. Never retried.
+	ErrInvalidCredentials = errors.New("invalid credentials")
+	// ErrInvalidParameter: the service rejected a parameter
+	// (InvalidParameter*, MissingParameter*, Missing*, InvalidParam*).
+	ErrInvalidParameter = errors.New("invalid parameter")
+	// ErrClockSkew: the request time was outside the service's window
+	// (InvalidTimeStamp.Expired, IllegalTimestamp, RequestTimeTooSkewed).
+	// The clients learn the offset and retry once by themselves.
+	ErrClockSkew = errors.New("request time outside the service's window")
+	// ErrServiceUnavailable: a transient service-side failure
+	// (ServiceUnavailable*, InternalFailure, InternalError). Retried by default.
+	ErrServiceUnavailable = errors.New("service unavailable")
+
+	// ErrInvalidInput: the caller's input or options failed validation; the
+	// error names the field and nothing was sent.
+	ErrInvalidInput = errors.New("invalid input")
+	// ErrResponseTooLarge: the response body exceeded the client's limit and
+	// was not read further.
+	ErrResponseTooLarge = errors.New("response body too large")
+)
+
+// APIError is an error answer from the service: an HTTP status outside 2xx,
+// or (SAE) a body with "Success": false. kms.APIError and sae.APIError are
+// aliases of it.
+//
+// Message is the service's text with any credential material the client
+// knows of (secret, security token, signature) replaced by "[redacted]", so
+// the error can be logged as it is.
+type APIError struct {
+	Service   string // "kms" or "sae"
+	Operation string // e.g. "GetSecretValue"
+
+	StatusCode int    // HTTP status
+	Code       string // service error code, e.g. "Forbidden.ResourceNotFound"; empty if the body had none
+	Message    string // service message, or a description of a body that was not an error document
+	RequestID  string // RequestId from the body, or the x-acs-request-id header
+	HostID     string // HostId from the body (RPC gateway)
+	Recommend  string // troubleshooting URL from the body
+	TraceID    string // TraceId from the body (SAE)
+}
+
+// Error reads like
+// "kms GetSecretValue: Forbidden.ResourceNotFound: Resource not found (HTTP 404, request id 7A...)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.Grow(len(e.Service) + len(e.Operation) + len(e.Code) + len(e.Message) + len(e.RequestID) + 40)
+	b.WriteString(e.Service)
+	if e.Operation != "" {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(e.Operation)
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	if e.Code != "" {
+		b.WriteString(e.Code)
+		b.WriteString(": ")
+	}
+	if e.Message != "" {
+		b.WriteString(e.Message)
+	} else {
+		b.WriteString("no message")
+	}
+	b.WriteString(" (HTTP ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.RequestID != "" {
+		b.WriteString(", request id ")
+		b.WriteString(e.RequestID)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// ErrorCode returns Code.
+func (e *APIError) ErrorCode() string { return e.Code }
+
+// ErrorMessage returns Message.
+func (e *APIError) ErrorMessage() string { return e.Message }
+
+// Is reports whether the error's Code belongs to the class target names
+// (ErrNotFound, ErrThrottled, ...).
+func (e *APIError) Is(target error) bool {
+	return e != nil && target != nil && classOf(e.Code) == target
+}
+
+// Class returns the class sentinel for the error's Code, or nil when the
+// code belongs to none.
+func (e *APIError) Class() error { return classOf(e.Code) }
+
+// ServerStringToSign returns the string to sign the service computed, which
+// it quotes in SignatureDoesNotMatch and IncompleteSignature messages after
+// "server string to sign is:", or "" when the message has none. Compare it
+// with RPCStringToSign / ROAStringToSign / ACS3StringToSign of your request.
+func (e *APIError) ServerStringToSign() string {
+	const marker = "server string to sign is:"
+	i := strings.Index(e.Message, marker)
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(e.Message[i+len(marker):])
+}
+
+// classOf maps a service error code to its class sentinel.
+func classOf(code string) error {
+	switch {
+	case code == "":
+		return nil
+	case strings.HasPrefix(code, "InvalidAccessKeyId"), strings.HasPrefix(code, "InvalidSecurityToken"),
+		code == "SignatureDoesNotMatch", code == "IncompleteSignature", strings.HasPrefix(code, "InvalidSignature"):
+		return ErrInvalidCredentials
+	case code == "Forbidden.ResourceNotFound", strings.HasSuffix(code, ".NotFound"), strings.HasPrefix(code, "EntityNotExist"):
+		return ErrNotFound
+	case code == "Throttling", strings.HasPrefix(code, "Throttling."), code == "Rejected.Throttling":
+		return ErrThrottled
+	case strings.HasPrefix(code, "InvalidTimeStamp"), code == "IllegalTimestamp", code == "RequestTimeTooSkewed":
+		return ErrClockSkew
+	case strings.HasPrefix(code, "ServiceUnavailable"), code == "InternalFailure", code == "InternalError":
+		return ErrServiceUnavailable
+	case code == "Forbidden", strings.HasPrefix(code, "Forbidden."), strings.HasPrefix(code, "NoPermission"),
+		strings.HasPrefix(code, "AccessDenied"):
+		return ErrAccessDenied
+	case strings.HasPrefix(code, "InvalidParameter"), strings.HasPrefix(code, "InvalidParam"),
+		strings.HasPrefix(code, "MissingParameter"), strings.HasPrefix(code, "Missing"):
+		return ErrInvalidParameter
+	}
+	return nil
+}
