@@ -1,0 +1,338 @@
+package transport
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// Client sends signed requests for one service. It is safe for concurrent
+// use; build it with New and derive per-call variants with With.
+type Client struct {
+	svc   Service
+	s     *settings
+	clock *skewClock
+}
+
+// New validates o and returns a client for svc. It does no I/O.
+func New(svc Service, o Options) (*Client, error) {
+	s, err := resolve(svc, o, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{svc: svc, s: s, clock: &skewClock{now: time.Now}}, nil
+}
+
+// With returns a client for per-call options o. It shares the learned clock
+// offset and, when o names the same credentials provider, the credentials
+// guard.
+func (c *Client) With(o Options) (*Client, error) {
+	s, err := resolve(c.svc, o, c.s.creds)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{svc: c.svc, s: s, clock: c.clock}, nil
+}
+
+// SetClock replaces the local clock; for tests.
+func (c *Client) SetClock(now func() time.Time) { c.clock.now = now }
+
+// ClockOffset returns the learned difference between the service's clock
+// and the local one.
+func (c *Client) ClockOffset() time.Duration { return time.Duration(c.clock.offset.Load()) }
+
+// Endpoint returns the scheme://host requests go to.
+func (c *Client) Endpoint() string { return c.s.scheme + "://" + c.s.host }
+
+// skewClock is the local clock corrected by the offset learned from the
+// service's Date header after a clock-skew error.
+type skewClock struct {
+	now    func() time.Time
+	offset atomic.Int64 // nanoseconds to add to the local clock
+}
+
+func (k *skewClock) Now() time.Time { return k.now().Add(time.Duration(k.offset.Load())) }
+
+// Request describes one operation call.
+type Request struct {
+	Operation string     // API action, e.g. "GetSecretValue"
+	Method    string     // HTTP method
+	Path      string     // ROA resource path; RPC requests go to "/"
+	Query     url.Values // operation parameters, raw
+	// Check, when set, inspects a 2xx answer and returns an error for a body
+	// that reports failure (SAE's "Success": false). The error takes part in
+	// the retry decision like any other answer.
+	Check func(status int, h http.Header, body []byte) *signer.APIError
+}
+
+// Response is a successful answer, its body read in full.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// Do sends r, re-signing every attempt with fresh credentials, time and
+// nonce, and retrying as the policy allows. The error is an *APIError for
+// an answer from the service; for a failure to get one it wraps the cause
+// (and the context's error when ctx ended the call).
+func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
+	s := c.s
+	var (
+		lastErr     error
+		skewRetried bool
+	)
+	for attempt := 1; ; attempt++ {
+		resp, apiErr, err := c.attempt(ctx, r, attempt)
+		if err == nil && apiErr == nil {
+			return resp, nil
+		}
+		retry, base := false, time.Duration(0)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil, c.ctxError(r, ctx, lastErr)
+			}
+			var fatal *fatalError
+			if errors.As(err, &fatal) {
+				return nil, fatal.err
+			}
+			lastErr = err
+			retry, base = retryableTransportError(err), baseBackoff
+		default:
+			lastErr = apiErr
+			if errors.Is(apiErr, signer.ErrClockSkew) && !skewRetried && c.learnSkew(resp) {
+				// The request was signed with a time the service rejects:
+				// correct the clock and try once more at once, outside the
+				// attempt budget.
+				skewRetried = true
+				attempt--
+				continue
+			}
+			retry, base = retryableAPIError(apiErr)
+		}
+		if !retry || attempt >= s.maxAttempts {
+			return nil, lastErr
+		}
+		delay := backoff(attempt, base, s.maxBackoff)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
+			// Sleeping would outlast the caller's deadline: report the real
+			// failure now rather than a bare deadline error later.
+			return nil, lastErr
+		}
+		c.debug(ctx, "alisecret: retrying", slog.String("operation", r.Operation), slog.Int("attempt", attempt), slog.Duration("delay", delay))
+		if !sleep(ctx, delay) {
+			return nil, c.ctxError(r, ctx, lastErr)
+		}
+	}
+}
+
+// fatalError marks a failure no retry can mend (bad credentials, a request
+// that cannot be signed).
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+// attempt makes one try. It returns the response (also for an error answer,
+// so its headers can be read), the error answer decoded, or a transport
+// error.
+func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, *signer.APIError, error) {
+	s := c.s
+	creds, err := s.creds.get(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, err
+		}
+		return nil, nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
+	}
+	req, sig, err := c.build(ctx, r, creds)
+	if err != nil {
+		return nil, nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
+	}
+	actx := ctx
+	if s.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, s.attemptTimeout)
+		defer cancel()
+		req = req.WithContext(actx)
+	}
+	start := time.Now()
+	httpResp, err := s.http.Do(req)
+	if err != nil {
+		err = c.transportError(r, req, n, err)
+		c.debug(ctx, "alisecret: attempt failed", slog.String("operation", r.Operation), slog.Int("attempt", n), slog.Duration("latency", time.Since(start)), slog.String("error", err.Error()))
+		return nil, nil, err
+	}
+	body, err := readBody(httpResp.Body, httpResp.ContentLength, MaxResponseBytes)
+	_ = httpResp.Body.Close()
+	if err != nil {
+		if errors.Is(err, signer.ErrResponseTooLarge) {
+			return nil, nil, &fatalError{fmt.Errorf("%s %s: HTTP %d: %w", c.svc.Name, r.Operation, httpResp.StatusCode, err)}
+		}
+		return nil, nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
+	}
+	resp := &Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body}
+	var apiErr *signer.APIError
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr = DecodeError(c.svc.Name, r.Operation, resp.StatusCode, resp.Header, body)
+	} else if r.Check != nil {
+		apiErr = r.Check(resp.StatusCode, resp.Header, body)
+	}
+	if apiErr != nil {
+		apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
+		rd := redactor{secrets: [3]string{creds.AccessKeySecret, creds.SecurityToken, sig}}
+		rd.scrub(apiErr)
+	}
+	if s.logger != nil && s.logger.Enabled(ctx, slog.LevelDebug) {
+		code, reqID := "", resp.Header.Get("X-Acs-Request-Id")
+		if apiErr != nil {
+			code, reqID = apiErr.Code, apiErr.RequestID
+		}
+		s.logger.LogAttrs(ctx, slog.LevelDebug, "alisecret: attempt",
+			slog.String("service", c.svc.Name), slog.String("operation", r.Operation), slog.Int("attempt", n),
+			slog.Int("status", resp.StatusCode), slog.String("code", code), slog.String("request_id", reqID),
+			slog.Duration("latency", time.Since(start)))
+	}
+	return resp, apiErr, nil
+}
+
+// build makes the signed HTTP request for one attempt and returns the
+// signature, so it can be scrubbed from anything the service sends back.
+func (c *Client) build(ctx context.Context, r *Request, creds signer.Credentials) (*http.Request, string, error) {
+	s := c.s
+	now := c.clock.Now()
+	nonce, err := newNonce()
+	if err != nil {
+		return nil, "", err
+	}
+	path := r.Path
+	if c.svc.Style == RPC || path == "" {
+		path = "/"
+	}
+	sr := &signer.Request{Method: r.Method, Host: s.host, Path: path, Query: r.Query, Action: r.Operation, Version: c.svc.Version}
+	h := make(http.Header, 12)
+	var rawQuery, sig string
+	switch {
+	case c.svc.Style == RPC && s.sigVersion == signer.V1:
+		if rawQuery, err = signer.SignRPC(sr, creds, now, nonce); err != nil {
+			return nil, "", err
+		}
+		h["Accept"] = []string{"application/json"}
+		if i := strings.LastIndex(rawQuery, "&Signature="); i >= 0 {
+			sig, _ = url.QueryUnescape(rawQuery[i+len("&Signature="):])
+		}
+	case s.sigVersion == signer.V3:
+		if err = signer.SignACS3(h, sr, creds, now, nonce); err != nil {
+			return nil, "", err
+		}
+		rawQuery = signer.CanonicalQuery(r.Query)
+		sig = signatureFromAuthorization(h.Get("Authorization"))
+	default:
+		if err = signer.SignROA(h, sr, creds, now, nonce); err != nil {
+			return nil, "", err
+		}
+		rawQuery = signer.CanonicalQuery(r.Query)
+		sig = signatureFromAuthorization(h.Get("Authorization"))
+	}
+	h["User-Agent"] = []string{s.userAgent}
+	req := (&http.Request{
+		Method:     r.Method,
+		URL:        &url.URL{Scheme: s.scheme, Host: s.host, Path: path, RawQuery: rawQuery},
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Host:       s.host,
+	}).WithContext(ctx)
+	return req, sig, nil
+}
+
+// signatureFromAuthorization takes the signature out of an ROA v1
+// ("acs AK:sig") or ACS3 ("...,Signature=sig") Authorization value.
+func signatureFromAuthorization(a string) string {
+	if i := strings.LastIndex(a, "Signature="); i >= 0 {
+		return a[i+len("Signature="):]
+	}
+	if i := strings.LastIndex(a, ":"); i >= 0 {
+		return a[i+1:]
+	}
+	return ""
+}
+
+// newNonce returns 32 lower-case hex characters of crypto randomness.
+func newNonce() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("making a signature nonce: %w", err)
+	}
+	var out [32]byte
+	hex.Encode(out[:], b[:])
+	return string(out[:]), nil
+}
+
+// learnSkew takes the service's time from the Date header of a clock-skew
+// answer and keeps the offset for every later request of this client.
+func (c *Client) learnSkew(resp *Response) bool {
+	if resp == nil {
+		return false
+	}
+	server, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return false
+	}
+	c.clock.offset.Store(int64(server.Sub(c.clock.now())))
+	return true
+}
+
+// transportError describes a failure to get an answer. The URL is given
+// without its query, which carries the signature and any security token.
+func (c *Client) transportError(r *Request, req *http.Request, n int, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("%s %s: %s %s://%s%s (attempt %d): %w", c.svc.Name, r.Operation, req.Method, req.URL.Scheme, req.URL.Host, req.URL.Path, n, err)
+}
+
+// ctxError reports that ctx ended the call, keeping the last failure, if
+// any, both in the text and for errors.Is/As.
+func (c *Client) ctxError(r *Request, ctx context.Context, last error) error {
+	return &contextError{op: c.svc.Name + " " + r.Operation, ctxErr: ctx.Err(), last: last}
+}
+
+type contextError struct {
+	op     string
+	ctxErr error
+	last   error
+}
+
+func (e *contextError) Error() string {
+	if e.last == nil {
+		return e.op + ": " + e.ctxErr.Error()
+	}
+	return e.op + ": " + e.ctxErr.Error() + " (last error: " + e.last.Error() + ")"
+}
+
+func (e *contextError) Unwrap() []error {
+	if e.last == nil {
+		return []error{e.ctxErr}
+	}
+	return []error{e.ctxErr, e.last}
+}
+
+func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if l := c.s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+		l.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("service", c.svc.Name))...)
+	}
+}

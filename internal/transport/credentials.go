@@ -1,0 +1,118 @@
+package transport
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// credGuard stands between the clients and a CredentialsProvider.
+// credentials-go's providers take no context and hold no lock around their
+// refresh, so the guard runs one GetCredential at a time, shares its result
+// with every caller waiting meanwhile, and lets a caller whose context ends
+// go at once while the provider is still blocked.
+type credGuard struct {
+	provider signer.CredentialsProvider // nil: the default chain, built on first use
+	static   *signer.StaticCredentialsProvider
+
+	mu       sync.Mutex
+	inflight *credCall
+	chain    signer.CredentialsProvider // the default chain once built
+}
+
+type credCall struct {
+	done chan struct{}
+	c    signer.Credentials
+	err  error
+}
+
+func newCredGuard(p signer.CredentialsProvider) *credGuard {
+	g := &credGuard{provider: p}
+	if s, ok := p.(*signer.StaticCredentialsProvider); ok && s != nil {
+		g.static = s
+	}
+	return g
+}
+
+// provides reports whether the guard already serves p, so a per-call
+// override naming the client's own provider shares its guard.
+func (g *credGuard) provides(p signer.CredentialsProvider) bool {
+	if g.provider == nil || p == nil {
+		return g.provider == nil && p == nil
+	}
+	return sameProvider(g.provider, p)
+}
+
+// get returns credentials for one attempt, or the context's error when ctx
+// ends first.
+func (g *credGuard) get(ctx context.Context) (signer.Credentials, error) {
+	if g.static != nil {
+		c := g.static.Credentials()
+		return c, c.Validate()
+	}
+	if err := ctx.Err(); err != nil {
+		return signer.Credentials{}, err
+	}
+	g.mu.Lock()
+	call := g.inflight
+	if call == nil {
+		call = &credCall{done: make(chan struct{})}
+		g.inflight = call
+		go g.fetch(call)
+	}
+	g.mu.Unlock()
+	select {
+	case <-call.done:
+		return call.c, call.err
+	case <-ctx.Done():
+		return signer.Credentials{}, ctx.Err()
+	}
+}
+
+func (g *credGuard) fetch(call *credCall) {
+	defer func() {
+		if r := recover(); r != nil {
+			// A provider's panic must not take down the caller's process;
+			// its value is not quoted, as it may hold credential material.
+			call.c, call.err = signer.Credentials{}, fmt.Errorf("%w: credentials provider panicked", signer.ErrInvalidCredentials)
+		}
+		g.mu.Lock()
+		g.inflight = nil
+		g.mu.Unlock()
+		close(call.done)
+	}()
+	p := g.provider
+	if p == nil {
+		var err error
+		if p, err = g.defaultChain(); err != nil {
+			call.err = err
+			return
+		}
+	}
+	m, err := p.GetCredential()
+	if err != nil {
+		call.err = fmt.Errorf("getting credentials: %w", err)
+		return
+	}
+	call.c, call.err = signer.FromModel(m)
+}
+
+// defaultChain builds credentials-go's default chain (environment, OIDC,
+// CLI profile, credentials file, ECS RAM role, credentials URI) once. Only
+// fetch calls it, one at a time.
+func (g *credGuard) defaultChain() (signer.CredentialsProvider, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.chain == nil {
+		c, err := credentials.NewCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("building the default credentials chain: %w", err)
+		}
+		g.chain = c
+	}
+	return g.chain, nil
+}

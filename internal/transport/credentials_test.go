@@ -1,0 +1,169 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// blockingProvider counts retrievals and blocks each until released.
+type blockingProvider struct {
+	calls   atomic.Int32
+	started chan struct{}
+	release chan struct{}
+	err     error
+}
+
+func (p *blockingProvider) GetCredential() (*credentials.CredentialModel, error) {
+	p.calls.Add(1)
+	p.started <- struct{}{}
+	<-p.release
+	if p.err != nil {
+		return nil, p.err
+	}
+	id, secret := testAK, testSecret
+	return &credentials.CredentialModel{AccessKeyId: &id, AccessKeySecret: &secret}, nil
+}
+
+func TestConcurrentCallersShareOneRetrieval(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if !verifyRPC(r, testSecret) {
+			writeJSON(w, 400, `{"Code":"SignatureDoesNotMatch"}`)
+			return
+		}
+		writeJSON(w, 200, okBody)
+	})
+	p := &blockingProvider{started: make(chan struct{}, 100), release: make(chan struct{})}
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Credentials = p })
+
+	const callers = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, callers+1)
+	for i := 0; i < callers; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, err := c.Do(bg(), getSecretRequest()); errs <- err }()
+	}
+	<-p.started // one retrieval is under way; every caller waits on it
+
+	// A caller whose context ends gets its own error at once, while the
+	// provider is still blocked.
+	ctx, cancel := context.WithTimeout(bg(), 20*time.Millisecond)
+	defer cancel()
+	_, err := c.Do(ctx, getSecretRequest())
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+
+	require.Eventually(t, func() bool { return c.s.creds.inflightWaiters() }, 5*time.Second, time.Millisecond)
+	close(p.release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	// All callers waiting during the first retrieval shared it; callers
+	// that came after it finished may have started at most a few more.
+	assert.Less(t, p.calls.Load(), int32(callers), "retrievals: %d", p.calls.Load())
+	assert.GreaterOrEqual(t, s.calls.Load(), int32(callers))
+}
+
+// inflightWaiters reports whether a retrieval is under way; for tests.
+func (g *credGuard) inflightWaiters() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.inflight != nil
+}
+
+func TestFailingProviderSharedError(t *testing.T) {
+	boom := errors.New("provider says no")
+	p := &blockingProvider{started: make(chan struct{}, 100), release: make(chan struct{}), err: boom}
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okBody) })
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Credentials = p })
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, err := c.Do(bg(), getSecretRequest()); errs <- err }()
+	}
+	<-p.started
+	close(p.release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.ErrorIs(t, err, boom)
+		assert.Contains(t, err.Error(), "kms GetSecretValue: getting credentials")
+	}
+	assert.Zero(t, s.calls.Load(), "nothing is sent without credentials")
+}
+
+type panickyProvider struct{}
+
+func (panickyProvider) GetCredential() (*credentials.CredentialModel, error) { panic(testSecret) }
+
+type emptyProvider struct{}
+
+func (emptyProvider) GetCredential() (*credentials.CredentialModel, error) {
+	return &credentials.CredentialModel{}, nil
+}
+
+func TestBadProvidersFailCleanly(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okBody) })
+	for name, p := range map[string]signer.CredentialsProvider{"panics": panickyProvider{}, "empty": emptyProvider{}} {
+		t.Run(name, func(t *testing.T) {
+			c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Credentials = p })
+			_, err := c.Do(bg(), getSecretRequest())
+			require.ErrorIs(t, err, signer.ErrInvalidCredentials)
+			assertNoSecrets(t, err.Error())
+		})
+	}
+	assert.Zero(t, s.calls.Load())
+}
+
+func TestStaticEmptyCredentialsRejectedByNew(t *testing.T) {
+	_, err := New(kmsService, Options{Endpoint: "http://127.0.0.1:1", Credentials: signer.StaticCredentials("", "x", "")})
+	require.ErrorIs(t, err, signer.ErrInvalidCredentials)
+	assert.Contains(t, err.Error(), "access key id is empty")
+}
+
+func TestDefaultChainIsLazyAndUsesEnvironment(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", testSecret)
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
+	var gotAK string
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		gotAK = r.URL.Query().Get("AccessKeyId")
+		assert.True(t, verifyRPC(r, testSecret))
+		writeJSON(w, 200, okBody)
+	})
+	c, err := New(kmsService, Options{Endpoint: s.URL})
+	require.NoError(t, err)
+	assert.Nil(t, c.s.creds.chain, "New builds no chain")
+	_, err = c.Do(bg(), getSecretRequest())
+	require.NoError(t, err)
+	assert.Equal(t, "LTAIenv", gotAK)
+	assert.NotNil(t, c.s.creds.chain)
+}
+
+func TestWithSharesGuardForSameProvider(t *testing.T) {
+	p := signer.StaticCredentials("a", "b", "")
+	c, err := New(kmsService, Options{Region: "cn-hangzhou", Credentials: p})
+	require.NoError(t, err)
+	same, err := c.With(Options{Region: "cn-hangzhou", Credentials: p, RetryMaxAttempts: 1})
+	require.NoError(t, err)
+	assert.Same(t, c.s.creds, same.s.creds)
+	assert.Equal(t, 1, same.s.maxAttempts)
+	other, err := c.With(Options{Region: "cn-hangzhou", Credentials: signer.StaticCredentials("a", "b", "")})
+	require.NoError(t, err)
+	assert.NotSame(t, c.s.creds, other.s.creds)
+	assert.Same(t, c.clock, other.clock)
+	assert.False(t, sameProvider(emptyProvider{}, emptyProvider{}), "values are never assumed equal")
+}

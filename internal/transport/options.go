@@ -1,0 +1,175 @@
+// Package transport is the request path shared by the kms and sae clients:
+// endpoint resolution, credentials retrieval, signing every attempt afresh,
+// the retry loop with full-jitter backoff, clock-skew learning, bounded
+// response reading and error decoding. The service packages only describe
+// their requests and decode their answers.
+package transport
+
+import (
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// LibraryVersion is this module's version, sent in the User-Agent.
+const LibraryVersion = "0.1.0"
+
+// Defaults for the zero values of Options.
+const (
+	DefaultRetryMaxAttempts = 3
+	DefaultRetryMaxBackoff  = 20 * time.Second
+	DefaultAttemptTimeout   = 10 * time.Second
+	// MaxResponseBytes bounds how much of a response body is read.
+	MaxResponseBytes = 4 << 20
+)
+
+// RegionEnv is the environment variable read when Options.Region is empty.
+const RegionEnv = "ALIBABA_CLOUD_REGION_ID"
+
+// Doer sends one HTTP request; *http.Client satisfies it.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Options are the client settings kms.Options and sae.Options carry; see
+// their documentation for the meaning of each field.
+type Options struct {
+	Region           string
+	Endpoint         string
+	Network          string
+	Credentials      signer.CredentialsProvider
+	HTTPClient       Doer
+	RetryMaxAttempts int
+	RetryMaxBackoff  time.Duration
+	AttemptTimeout   time.Duration
+	SignatureVersion signer.Version
+	Logger           *slog.Logger
+	UserAgent        string
+}
+
+// Service describes one API: its host prefix, request style and version.
+type Service struct {
+	Name    string // "kms"; starts error messages and is the endpoint host prefix
+	Style   Style
+	Version string // API version, e.g. "2016-01-20"
+}
+
+// Style is RPC (parameters in the query, path "/") or ROA (resource paths).
+type Style int
+
+// The two API styles.
+const (
+	RPC Style = iota
+	ROA
+)
+
+// settings is Options validated and with defaults applied.
+type settings struct {
+	scheme, host   string
+	creds          *credGuard
+	http           Doer
+	maxAttempts    int
+	maxBackoff     time.Duration
+	attemptTimeout time.Duration
+	sigVersion     signer.Version
+	logger         *slog.Logger
+	userAgent      string
+}
+
+func invalidOption(svc, field, format string, args ...any) error {
+	return fmt.Errorf("%s: %w: Options.%s: %s", svc, signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
+}
+
+// resolve validates o and applies the defaults. It does no I/O: the default
+// credentials chain is built on first use.
+func resolve(svc Service, o Options, guard *credGuard) (*settings, error) {
+	s := &settings{http: o.HTTPClient, logger: o.Logger, sigVersion: o.SignatureVersion}
+	region := o.Region
+	if region == "" {
+		region = os.Getenv(RegionEnv)
+	}
+	var err error
+	if s.scheme, s.host, err = ResolveEndpoint(svc.Name, region, o.Network, o.Endpoint); err != nil {
+		return nil, fmt.Errorf("%s: %w", svc.Name, err)
+	}
+	switch {
+	case o.RetryMaxAttempts < 0:
+		return nil, invalidOption(svc.Name, "RetryMaxAttempts", "%d is negative (1 means no retry)", o.RetryMaxAttempts)
+	case o.RetryMaxBackoff < 0:
+		return nil, invalidOption(svc.Name, "RetryMaxBackoff", "%v is negative", o.RetryMaxBackoff)
+	case o.AttemptTimeout < 0:
+		return nil, invalidOption(svc.Name, "AttemptTimeout", "%v is negative", o.AttemptTimeout)
+	case o.SignatureVersion != signer.V1 && o.SignatureVersion != signer.V3:
+		return nil, invalidOption(svc.Name, "SignatureVersion", "%v is not signer.V1 or signer.V3", o.SignatureVersion)
+	}
+	s.maxAttempts = orDefault(o.RetryMaxAttempts, DefaultRetryMaxAttempts)
+	s.maxBackoff = orDefault(o.RetryMaxBackoff, DefaultRetryMaxBackoff)
+	s.attemptTimeout = orDefault(o.AttemptTimeout, DefaultAttemptTimeout)
+	if s.http == nil {
+		s.http = DefaultHTTPClient()
+	}
+	if static, ok := o.Credentials.(*signer.StaticCredentialsProvider); ok && static != nil {
+		if err := static.Credentials().Validate(); err != nil {
+			return nil, fmt.Errorf("%s: Options.Credentials: %w", svc.Name, err)
+		}
+	}
+	if guard != nil && guard.provides(o.Credentials) {
+		s.creds = guard
+	} else {
+		s.creds = newCredGuard(o.Credentials)
+	}
+	s.userAgent = userAgent(o.UserAgent)
+	return s, nil
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+var baseUserAgent = "alisecret-go/" + LibraryVersion + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+
+func userAgent(extra string) string {
+	if extra == "" {
+		return baseUserAgent
+	}
+	return baseUserAgent + " " + extra
+}
+
+// DefaultHTTPClient returns the client used when Options.HTTPClient is nil,
+// one per process so connections are reused across clients: TLS 1.2 or
+// later with verification on, proxies from the environment, a 5s dial and
+// TLS-handshake timeout, a 10s response-header timeout, 90s idle
+// connections, and redirects not followed (a signed request is never resent
+// to another host). The whole-attempt bound is Options.AttemptTimeout.
+func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
+
+var defaultHTTPClient = sync.OnceValue(func() *http.Client {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if ok {
+		t = t.Clone()
+	} else {
+		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	t.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 5 * time.Second
+	t.ResponseHeaderTimeout = 10 * time.Second
+	t.ExpectContinueTimeout = time.Second
+	t.IdleConnTimeout = 90 * time.Second
+	t.MaxIdleConnsPerHost = 16
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return &http.Client{
+		Transport:     t,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+})

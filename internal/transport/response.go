@@ -1,0 +1,260 @@
+package transport
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// readBody reads at most limit bytes of r. A body longer than limit is an
+// error matching signer.ErrResponseTooLarge; nothing past the limit is kept.
+func readBody(r io.Reader, contentLength int64, limit int64) ([]byte, error) {
+	if contentLength > limit {
+		return nil, fmt.Errorf("%w: Content-Length %d exceeds the %d-byte limit", signer.ErrResponseTooLarge, contentLength, limit)
+	}
+	size := int64(512)
+	if contentLength >= 0 {
+		size = contentLength + 1 // +1 so a correct length needs no regrowth to see EOF
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
+	}
+	return buf.Bytes(), nil
+}
+
+// flexString decodes a JSON string, number, boolean or null as text; the
+// services are not consistent about which they send for codes and ids.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	case b[0] == '{' || b[0] == '[':
+		*f = "" // a structure where text was expected carries no code
+	default:
+		*f = flexString(b)
+	}
+	return nil
+}
+
+// errorBody is the union of the RPC gateway's and SAE's error documents.
+type errorBody struct {
+	Code      flexString `json:"Code" xml:"Code"`
+	ErrorCode flexString `json:"ErrorCode" xml:"ErrorCode"`
+	Message   flexString `json:"Message" xml:"Message"`
+	RequestID flexString `json:"RequestId" xml:"RequestId"`
+	HostID    flexString `json:"HostId" xml:"HostId"`
+	Recommend flexString `json:"Recommend" xml:"Recommend"`
+	TraceID   flexString `json:"TraceId" xml:"TraceId"`
+}
+
+// errorCode picks the error code: SAE's ErrorCode when set, else Code
+// unless it is only digits (SAE echoes the HTTP status there, "200" on
+// success).
+func (b *errorBody) errorCode() string {
+	if b.ErrorCode != "" {
+		return string(b.ErrorCode)
+	}
+	if allDigits(string(b.Code)) {
+		return ""
+	}
+	return string(b.Code)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodeError turns an error answer into an *APIError. It reads the RPC
+// gateway's JSON (Code, Message, RequestId, HostId, Recommend), SAE's
+// (adding ErrorCode, Success, TraceId) and an XML <Error> document; any
+// other body (a proxy's HTML page, an empty body) leaves Code empty and
+// puts a short description of what came back in Message, never the whole
+// body.
+func DecodeError(svc, op string, status int, h http.Header, body []byte) *signer.APIError {
+	e := &signer.APIError{Service: svc, Operation: op, StatusCode: status}
+	var doc errorBody
+	trimmed := bytes.TrimSpace(body)
+	parsed := false
+	switch {
+	case len(trimmed) > 0 && trimmed[0] == '{':
+		parsed = json.Unmarshal(trimmed, &doc) == nil
+	case bytes.HasPrefix(trimmed, []byte("<?xml")) || bytes.HasPrefix(trimmed, []byte("<Error")):
+		var x struct {
+			XMLName xml.Name
+			errorBody
+		}
+		parsed = xml.Unmarshal(trimmed, &x) == nil && x.XMLName.Local == "Error"
+		doc = x.errorBody
+	}
+	if parsed && (doc.errorCode() != "" || doc.Message != "") {
+		e.Code = doc.errorCode()
+		e.Message = string(doc.Message)
+		e.RequestID = string(doc.RequestID)
+		e.HostID = string(doc.HostID)
+		e.Recommend = string(doc.Recommend)
+		e.TraceID = string(doc.TraceID)
+	} else {
+		e.Message = describeBody(h.Get("Content-Type"), trimmed)
+	}
+	if e.RequestID == "" {
+		e.RequestID = h.Get("X-Acs-Request-Id")
+	}
+	return e
+}
+
+const snippetLimit = 120
+
+// describeBody says in one short line what came back instead of an error
+// document: an HTML page's title, or the start of the text.
+func describeBody(contentType string, body []byte) string {
+	if contentType == "" {
+		contentType = "no Content-Type"
+	}
+	if len(body) == 0 {
+		return "empty response body (" + contentType + ")"
+	}
+	text := body
+	if t := htmlTitle(body); t != nil {
+		text = t
+	}
+	return "unexpected response body (" + contentType + "): " + snippet(text, snippetLimit)
+}
+
+func htmlTitle(body []byte) []byte {
+	i := indexASCIIFold(body, "<title>")
+	if i < 0 {
+		return nil
+	}
+	rest := body[i+len("<title>"):]
+	if j := indexASCIIFold(rest, "</title>"); j >= 0 {
+		rest = rest[:j]
+	}
+	if len(bytes.TrimSpace(rest)) == 0 {
+		return nil
+	}
+	return rest
+}
+
+// indexASCIIFold finds pat (lower-case ASCII) in b, ignoring ASCII case. It
+// works on b itself: lower-casing a copy first would shift indices wherever
+// b holds invalid UTF-8.
+func indexASCIIFold(b []byte, pat string) int {
+	for i := 0; i+len(pat) <= len(b); i++ {
+		j := 0
+		for ; j < len(pat); j++ {
+			c := b[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != pat[j] {
+				break
+			}
+		}
+		if j == len(pat) {
+			return i
+		}
+	}
+	return -1
+}
+
+// snippet collapses white space, drops control and invalid bytes and cuts
+// at max runes.
+func snippet(b []byte, max int) string {
+	var sb strings.Builder
+	space, n := false, 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && size <= 1, !unicode.IsSpace(r) && !unicode.IsPrint(r):
+			b = b[size:]
+			continue
+		case unicode.IsSpace(r):
+			space = sb.Len() > 0
+			b = b[size:]
+			continue
+		}
+		need := 1
+		if space {
+			need = 2
+		}
+		if n+need > max {
+			break
+		}
+		if space {
+			sb.WriteByte(' ')
+			space = false
+		}
+		sb.WriteRune(r)
+		n += need
+		b = b[size:]
+	}
+	if len(bytes.TrimSpace(b)) > 0 {
+		sb.WriteString("…")
+	}
+	return sb.String()
+}
+
+// redactor removes credential material of one attempt from text that came
+// back from the network: the access key secret, the security token and the
+// signature, raw, percent-encoded and percent-encoded twice (the form they
+// take inside an RPC string to sign that SignatureDoesNotMatch quotes).
+type redactor struct {
+	secrets [3]string
+}
+
+// minRedactLen: values shorter than this are not searched for; real secrets,
+// tokens and signatures are far longer, and replacing a one-letter test
+// value everywhere would garble every message.
+const minRedactLen = 6
+
+func (r *redactor) apply(s string) string {
+	if s == "" {
+		return s
+	}
+	for _, v := range r.secrets {
+		if len(v) < minRedactLen {
+			continue
+		}
+		once := signer.PercentEncode(v)
+		for _, form := range [...]string{v, once, signer.PercentEncode(once)} {
+			if strings.Contains(s, form) {
+				s = strings.ReplaceAll(s, form, "[redacted]")
+			}
+		}
+	}
+	return s
+}
+
+func (r *redactor) scrub(e *signer.APIError) {
+	e.Message = r.apply(e.Message)
+	e.Recommend = r.apply(e.Recommend)
+	e.HostID = r.apply(e.HostID)
+	e.Code = r.apply(e.Code)
+}

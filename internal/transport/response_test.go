@@ -1,0 +1,103 @@
+package transport
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+func TestDecodeError(t *testing.T) {
+	hdr := func(kv ...string) http.Header {
+		h := http.Header{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			h.Set(kv[i], kv[i+1])
+		}
+		return h
+	}
+	cases := []struct {
+		name   string
+		status int
+		h      http.Header
+		body   string
+		want   signer.APIError
+	}{
+		{"rpc gateway", 404, nil,
+			`{"RequestId":"7A-1","HostId":"kms.cn-hangzhou.aliyuncs.com","Code":"Forbidden.ResourceNotFound","Message":"Resource not found","Recommend":"https://api.aliyun.com/troubleshoot?q=Forbidden.ResourceNotFound"}`,
+			signer.APIError{StatusCode: 404, Code: "Forbidden.ResourceNotFound", Message: "Resource not found", RequestID: "7A-1", HostID: "kms.cn-hangzhou.aliyuncs.com", Recommend: "https://api.aliyun.com/troubleshoot?q=Forbidden.ResourceNotFound"}},
+		{"sae envelope", 400, nil,
+			`{"RequestId":"S-1","Code":"400","ErrorCode":"InvalidSecretId.NotFound","Message":"The specified secret does not exist.","Success":false,"TraceId":"ac1a0b2c"}`,
+			signer.APIError{StatusCode: 400, Code: "InvalidSecretId.NotFound", Message: "The specified secret does not exist.", RequestID: "S-1", TraceID: "ac1a0b2c"}},
+		{"sae numeric code only", 500, nil, `{"Code":500,"Message":"boom","Success":false}`,
+			signer.APIError{StatusCode: 500, Message: "boom"}},
+		{"xml error", 400, nil,
+			`<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>X-1</RequestId><HostId>kms.x</HostId><Code>IllegalTimestamp</Code><Message>bad time</Message></Error>`,
+			signer.APIError{StatusCode: 400, Code: "IllegalTimestamp", Message: "bad time", RequestID: "X-1", HostID: "kms.x"}},
+		{"html page, request id header", 503, hdr("Content-Type", "text/html", "X-Acs-Request-Id", "H-1"),
+			"<html><head><title>503 Service Temporarily Unavailable</title></head><body>x</body></html>",
+			signer.APIError{StatusCode: 503, Message: "unexpected response body (text/html): 503 Service Temporarily Unavailable", RequestID: "H-1"}},
+		{"empty body", 502, hdr("Content-Type", "text/plain"), "",
+			signer.APIError{StatusCode: 502, Message: "empty response body (text/plain)"}},
+		{"truncated json", 500, nil, `{"Code":"Internal`,
+			signer.APIError{StatusCode: 500, Message: `unexpected response body (no Content-Type): {"Code":"Internal`}},
+		{"json without code", 400, nil, `{"foo":1}`,
+			signer.APIError{StatusCode: 400, Message: `unexpected response body (no Content-Type): {"foo":1}`}},
+		{"object where text expected", 403, nil, `{"Code":"Forbidden.RAM","Message":"denied","AccessDeniedDetail":{"x":1},"RequestId":{"a":1}}`,
+			signer.APIError{StatusCode: 403, Code: "Forbidden.RAM", Message: "denied"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := tc.h
+			if h == nil {
+				h = http.Header{}
+			}
+			got := DecodeError("kms", "Op", tc.status, h, []byte(tc.body))
+			tc.want.Service, tc.want.Operation = "kms", "Op"
+			assert.Equal(t, tc.want, *got)
+		})
+	}
+}
+
+func TestDescribeBodyIsShort(t *testing.T) {
+	body := bytes.Repeat([]byte("ab\x00\t\n c "), 1000)
+	msg := describeBody("text/plain", body)
+	prefix := "unexpected response body (text/plain): "
+	require.True(t, strings.HasPrefix(msg, prefix), msg)
+	n := len([]rune(strings.TrimPrefix(msg, prefix)))
+	assert.LessOrEqual(t, n, snippetLimit+1, "the snippet is cut at the limit, plus an ellipsis")
+	assert.GreaterOrEqual(t, n, snippetLimit-1)
+	assert.True(t, strings.HasSuffix(msg, "…"))
+	assert.NotContains(t, msg, "\x00")
+	assert.NotContains(t, msg, "\n")
+}
+
+func TestRedactorForms(t *testing.T) {
+	rd := redactor{secrets: [3]string{"sec/ret+1", "tok en=", "ab"}}
+	in := "raw sec/ret+1 once sec%2Fret%2B1 twice sec%252Fret%252B1 tok en= tok%20en%3D short ab"
+	out := rd.apply(in)
+	assert.Equal(t, "raw [redacted] once [redacted] twice [redacted] [redacted] [redacted] short ab", out)
+}
+
+func FuzzDecodeError(f *testing.F) {
+	for _, s := range []string{
+		`{"Code":"Forbidden.ResourceNotFound","Message":"m","RequestId":"r"}`,
+		`{"Success":false,"ErrorCode":"InvalidSecretId.NotFound","Code":"400"}`,
+		`<Error><Code>c</Code></Error>`, `<html><title>t</title></html>`, ``, `{`, `null`, `[]`, `"x"`,
+	} {
+		f.Add(500, "application/json", []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, status int, ct string, body []byte) {
+		h := http.Header{}
+		h.Set("Content-Type", ct)
+		e := DecodeError("kms", "Op", status, h, body)
+		require.NotNil(t, e)
+		require.Equal(t, status, e.StatusCode)
+		require.NotEmpty(t, e.Message+e.Code)
+		require.Less(t, len(e.Error()), len(body)+len(ct)+400)
+	})
+}
