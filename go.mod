@@ -4,6 +4,7 @@ go 1.24
 
 require (
 	github.com/aliyun/credentials-go v1.4.14
+	github.com/google/go-querystring v1.2.0
 	github.com/stretchr/testify v1.11.1
 )
 

@@ -39,6 +39,10 @@ var (
 	// (ServiceUnavailable*, InternalFailure, InternalError). Retried by default.
 	ErrServiceUnavailable = errors.New("service unavailable")
 
+	// ErrDryRun: a request sent with DryRun set passed validation and would
+	// have succeeded (DryRunOperation). Never retried.
+	ErrDryRun = errors.New("dry run passed")
+
 	// ErrInvalidInput: the caller's input or options failed validation; the
 	// error names the field and nothing was sent.
 	ErrInvalidInput = errors.New("invalid input")
@@ -138,6 +142,10 @@ func classOf(code string) error {
 	case strings.HasPrefix(code, "InvalidAccessKeyId"), strings.HasPrefix(code, "InvalidSecurityToken"),
 		code == "SignatureDoesNotMatch", code == "IncompleteSignature", strings.HasPrefix(code, "InvalidSignature"):
 		return ErrInvalidCredentials
+	case code == "DryRunOperation":
+		return ErrDryRun
+	case strings.HasPrefix(code, "InvalidAction"), strings.HasPrefix(code, "InvalidVersion"):
+		return ErrInvalidParameter // "InvalidAction.NotFound" names an API, not a resource
 	case code == "Forbidden.ResourceNotFound", strings.HasSuffix(code, ".NotFound"), strings.HasPrefix(code, "EntityNotExist"):
 		return ErrNotFound
 	case code == "Throttling", strings.HasPrefix(code, "Throttling."), code == "Rejected.Throttling":
@@ -149,7 +157,7 @@ func classOf(code string) error {
 	case code == "Forbidden", strings.HasPrefix(code, "Forbidden."), strings.HasPrefix(code, "NoPermission"),
 		strings.HasPrefix(code, "AccessDenied"):
 		return ErrAccessDenied
-	case strings.HasPrefix(code, "InvalidParameter"), strings.HasPrefix(code, "InvalidParam"),
+	case strings.HasPrefix(code, "InvalidParam"),
 		strings.HasPrefix(code, "MissingParameter"), strings.HasPrefix(code, "Missing"):
 		return ErrInvalidParameter
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestAPIErrorClasses(t *testing.T) {
-	classes := []error{ErrNotFound, ErrThrottled, ErrAccessDenied, ErrInvalidCredentials, ErrInvalidParameter, ErrClockSkew, ErrServiceUnavailable}
+	classes := []error{ErrDryRun, ErrNotFound, ErrThrottled, ErrAccessDenied, ErrInvalidCredentials, ErrInvalidParameter, ErrClockSkew, ErrServiceUnavailable}
 	cases := map[string]error{
 		"Forbidden.ResourceNotFound":   ErrNotFound,
 		"InvalidSecretId.NotFound":     ErrNotFound,
@@ -36,7 +36,10 @@ func TestAPIErrorClasses(t *testing.T) {
 		"ServiceUnavailableTemporary":  ErrServiceUnavailable,
 		"InternalFailure":              ErrServiceUnavailable,
 		"InternalError":                ErrServiceUnavailable,
-		"DryRunOperation":              nil,
+		"DryRunOperation":              ErrDryRun,
+		"InvalidAction.NotFound":       ErrInvalidParameter,
+		"InvalidVersion":               ErrInvalidParameter,
+		"SomethingElse":                nil,
 		"":                             nil,
 	}
 	for code, want := range cases {

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -80,6 +81,29 @@ type Response struct {
 	StatusCode int
 	Header     http.Header
 	Body       []byte
+
+	service, operation string
+}
+
+// RequestID returns the x-acs-request-id header.
+func (r *Response) RequestID() string { return r.Header.Get("X-Acs-Request-Id") }
+
+// Decode unmarshals the body into v. Its error names the operation, the
+// status and request id, and what did not fit, never quoting the body.
+func (r *Response) Decode(v any) error {
+	if err := wire.Unmarshal(r.Body, v); err != nil {
+		return r.DecodeError(err)
+	}
+	return nil
+}
+
+// DecodeError wraps a failure to understand a success answer.
+func (r *Response) DecodeError(err error) error {
+	id := r.RequestID()
+	if id == "" {
+		id = "none"
+	}
+	return fmt.Errorf("%s %s: decoding the response (HTTP %d, request id %s): %w", r.service, r.operation, r.StatusCode, id, err)
 }
 
 // Do sends r, re-signing every attempt with fresh credentials, time and
@@ -182,7 +206,7 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, *si
 		}
 		return nil, nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
 	}
-	resp := &Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body}
+	resp := &Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body, service: c.svc.Name, operation: r.Operation}
 	var apiErr *signer.APIError
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr = DecodeError(c.svc.Name, r.Operation, resp.StatusCode, resp.Header, body)

@@ -27,7 +27,7 @@ func retryableAPIError(e *signer.APIError) (bool, time.Duration) {
 		return true, throttledBackoff
 	case signer.ErrServiceUnavailable:
 		return true, baseBackoff
-	case signer.ErrInvalidCredentials, signer.ErrNotFound, signer.ErrAccessDenied, signer.ErrInvalidParameter, signer.ErrClockSkew:
+	case signer.ErrInvalidCredentials, signer.ErrNotFound, signer.ErrAccessDenied, signer.ErrInvalidParameter, signer.ErrClockSkew, signer.ErrDryRun:
 		return false, 0
 	}
 	return e.StatusCode >= 500, baseBackoff

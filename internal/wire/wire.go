@@ -1,0 +1,234 @@
+// Package wire holds the JSON shapes the services are inconsistent about
+// (numbers sent as strings, lists wrapped in objects, several time formats)
+// and a JSON decoder whose errors never quote the document.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// String decodes a JSON string, number or boolean as text, and null as "".
+type String string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *String) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*s = ""
+	case b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = String(v)
+	case b[0] == '{' || b[0] == '[':
+		return &ShapeError{Want: "text, got a JSON structure"}
+	default:
+		*s = String(b)
+	}
+	return nil
+}
+
+// JSONText decodes a value the service sends either as a string holding
+// JSON or as the JSON itself (ExtendedConfig): a string is unquoted, any
+// other value is kept as its JSON text, null is "".
+type JSONText string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *JSONText) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*t = ""
+	case b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*t = JSONText(v)
+	default:
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil {
+			return err
+		}
+		*t = JSONText(buf.String())
+	}
+	return nil
+}
+
+// Int64 decodes a JSON number or a string holding one; null and "" are 0.
+type Int64 int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Int64) UnmarshalJSON(b []byte) error {
+	s := string(bytes.Trim(b, `"`))
+	if s == "" || s == "null" {
+		*n = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && f == float64(int64(f)) {
+			*n = Int64(f)
+			return nil
+		}
+		return &ShapeError{Want: "an integer"}
+	}
+	*n = Int64(v)
+	return nil
+}
+
+// Bool decodes a JSON boolean or the strings "true"/"false"; null is false.
+type Bool bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *Bool) UnmarshalJSON(b []byte) error {
+	switch strings.ToLower(string(bytes.Trim(b, `"`))) {
+	case "true":
+		*v = true
+	case "false", "", "null":
+		*v = false
+	default:
+		return &ShapeError{Want: "a boolean"}
+	}
+	return nil
+}
+
+// List decodes a list of T sent as a bare array, as an object wrapping one
+// array under any single key ({"VersionStage":[...]}, {"Tag":[...]}), as a
+// single element, or as null.
+type List[T any] []T
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *List[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*l = nil
+		return nil
+	case b[0] == '[':
+		var v []T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*l = v
+		return nil
+	case b[0] == '{':
+		// A one-key object is a wrapper ({"Tag":[...]}, {"Tag":{...}})
+		// unless it is itself an element, i.e. its key is a field of T.
+		var wrapper map[string]json.RawMessage
+		if err := json.Unmarshal(b, &wrapper); err == nil && len(wrapper) == 1 && !decodesStrictly[T](b) {
+			for _, inner := range wrapper {
+				return l.UnmarshalJSON(inner)
+			}
+		}
+	}
+	var one T
+	if err := json.Unmarshal(b, &one); err != nil {
+		return err
+	}
+	*l = []T{one}
+	return nil
+}
+
+// decodesStrictly reports whether b decodes into a T with no unknown fields.
+func decodesStrictly[T any](b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var v T
+	return dec.Decode(&v) == nil
+}
+
+// ParseTime reads the time formats the services use: RFC 3339 with or
+// without fractional seconds ("2022-02-21T15:39:26Z"), the same without a
+// zone (taken as UTC), "2006-01-02 15:04:05" (UTC), and epoch seconds or
+// milliseconds as digits. "" is the zero time. Results are in UTC.
+func ParseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return EpochTime(n), nil
+	}
+	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unrecognised time %q", s)
+}
+
+// EpochTime reads epoch milliseconds (13 digits and more) or seconds; 0 is
+// the zero time.
+func EpochTime(n int64) time.Time {
+	switch {
+	case n == 0:
+		return time.Time{}
+	case n > 1e11 || n < -1e11:
+		return time.UnixMilli(n).UTC()
+	}
+	return time.Unix(n, 0).UTC()
+}
+
+// ParseSeconds reads a duration sent as "604800s", "604800" (seconds) or a
+// Go duration ("168h"); "" is 0.
+func ParseSeconds(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if n, err := strconv.ParseInt(strings.TrimSuffix(s, "s"), 10, 64); err == nil {
+		if n < 0 || n > int64(1<<63-1)/int64(time.Second) {
+			return 0, fmt.Errorf("duration %q out of range", s)
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("unrecognised duration %q", s)
+	}
+	return d, nil
+}
+
+// Unmarshal decodes body into v. Its error describes where and what kind of
+// mismatch, never quoting the document, which may carry secret values.
+func Unmarshal(body []byte, v any) error {
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
+	}
+	return Describe(err)
+}
+
+// Describe turns an encoding/json error into text that quotes no input.
+func Describe(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var shape *ShapeError
+	switch {
+	case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
+		return errors.New("truncated JSON")
+	case errors.As(err, &syn):
+		return fmt.Errorf("malformed JSON at byte offset %d", syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Errorf("field %s: JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
+		}
+		return fmt.Errorf("JSON %s where %s was expected", typ.Value, typ.Type)
+	case errors.As(err, &shape):
+		return shape
+	}
+	return errors.New("invalid JSON document")
+}
+
+// ShapeError is a value of the wrong shape for one of this package's types.
+// Its text names the shape wanted, never the value.
+type ShapeError struct{ Want string }
+
+func (e *ShapeError) Error() string { return "want " + e.Want }

@@ -1,0 +1,133 @@
+package kms
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// APIVersion is the KMS API version this client speaks.
+const APIVersion = "2016-01-20"
+
+var service = transport.Service{Name: "kms", Style: transport.RPC, Version: APIVersion}
+
+// APIError is the error for every error answer from KMS; see
+// signer.APIError. Use errors.As to read its Code, Message and RequestID.
+type APIError = signer.APIError
+
+// ErrSecretNotFound matches (errors.Is) the answer for a secret, version or
+// stage that does not exist (Forbidden.ResourceNotFound, HTTP 404). It does
+// not match InvalidAccessKeyId.NotFound, which KMS also answers with 404:
+// that is signer.ErrInvalidCredentials.
+var ErrSecretNotFound = signer.ErrNotFound
+
+// ErrDryRun matches the answer to a request sent with DryRun set that would
+// otherwise have succeeded (DryRunOperation): the permissions and parameters
+// are good.
+var ErrDryRun = signer.ErrDryRun
+
+// Options configure a Client. The zero value of each field is usable; only
+// a region (here or in ALIBABA_CLOUD_REGION_ID) or an Endpoint is required.
+type Options struct {
+	// Region is the region id, e.g. "cn-hangzhou". Empty: the environment
+	// variable ALIBABA_CLOUD_REGION_ID; still empty, New fails unless
+	// Endpoint is set.
+	Region string
+	// Endpoint overrides the host: a base URL ("https://kms.example.com",
+	// "http://127.0.0.1:8080") or a bare host (https). Empty:
+	// https://kms.<region>.aliyuncs.com, or kms-vpc.<region> with Network "vpc".
+	Endpoint string
+	// Network is "" (public endpoint) or "vpc" (kms-vpc.<region>.aliyuncs.com).
+	Network string
+	// Credentials sign the requests. Nil: credentials-go's default chain
+	// (environment, OIDC/RRSA, CLI profile, credentials file, ECS RAM role,
+	// credentials URI), built on first use. credentials.Credential and
+	// signer.StaticCredentials satisfy it.
+	Credentials signer.CredentialsProvider
+	// HTTPClient sends the requests; *http.Client satisfies it. Nil: a shared
+	// client with dial, TLS and response-header timeouts, TLS 1.2+ with
+	// verification, and no redirects (transport.DefaultHTTPClient).
+	HTTPClient transport.Doer
+	// RetryMaxAttempts is the number of attempts per call; 1 means no retry.
+	// Zero: 3.
+	RetryMaxAttempts int
+	// RetryMaxBackoff caps one backoff sleep. Zero: 20s.
+	RetryMaxBackoff time.Duration
+	// AttemptTimeout bounds one attempt (connect, send, read). Zero: 10s.
+	// The call as a whole is bounded by its context.
+	AttemptTimeout time.Duration
+	// SignatureVersion is signer.V1 (RPC v1, HMAC-SHA1; the zero value) or
+	// signer.V3 (ACS3-HMAC-SHA256).
+	SignatureVersion signer.Version
+	// Logger receives debug events (operation, attempt, status, code,
+	// request id, latency). It never receives secret values, credentials or
+	// signatures. Nil: no logging.
+	Logger *slog.Logger
+	// UserAgent is appended to the library's User-Agent.
+	UserAgent string
+}
+
+func (o Options) transport() transport.Options {
+	return transport.Options{
+		Region: o.Region, Endpoint: o.Endpoint, Network: o.Network, Credentials: o.Credentials,
+		HTTPClient: o.HTTPClient, RetryMaxAttempts: o.RetryMaxAttempts, RetryMaxBackoff: o.RetryMaxBackoff,
+		AttemptTimeout: o.AttemptTimeout, SignatureVersion: o.SignatureVersion, Logger: o.Logger, UserAgent: o.UserAgent,
+	}
+}
+
+// Client reads secrets from KMS Secrets Manager. It is safe for concurrent
+// use; share one per process and region.
+type Client struct {
+	opts Options
+	tc   *transport.Client
+}
+
+// New returns a client for the options, as changed by optFns. It validates
+// them (errors match signer.ErrInvalidInput and name the field) and does no
+// I/O.
+func New(opts Options, optFns ...func(*Options)) (*Client, error) {
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	tc, err := transport.New(service, opts.transport())
+	if err != nil {
+		return nil, err
+	}
+	return &Client{opts: opts, tc: tc}, nil
+}
+
+// Options returns a copy of the client's options.
+func (c *Client) Options() Options { return c.opts }
+
+// Endpoint returns the base URL requests go to.
+func (c *Client) Endpoint() string { return c.tc.Endpoint() }
+
+// forCall returns the transport for one call: the client's own, or one
+// derived for per-call option overrides.
+func (c *Client) forCall(optFns []func(*Options)) (*transport.Client, error) {
+	if len(optFns) == 0 {
+		return c.tc, nil
+	}
+	o := c.opts
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	return c.tc.With(o.transport())
+}
+
+// call validates nothing: the operation has already. It sends the request
+// and returns the body of a success answer.
+func (c *Client) call(ctx context.Context, op string, query url.Values, optFns []func(*Options)) (*transport.Response, error) {
+	tc, err := c.forCall(optFns)
+	if err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: query})
+}

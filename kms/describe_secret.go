@@ -1,0 +1,133 @@
+package kms
+
+import (
+	"context"
+	"time"
+
+	"github.com/alisecret/alisecret-go/internal/wire"
+)
+
+// DescribeSecretInput is the input of DescribeSecret.
+type DescribeSecretInput struct {
+	// SecretName is the secret's name or ARN. Required.
+	SecretName string `url:"SecretName"`
+	// FetchTags asks for the secret's tags.
+	FetchTags bool `url:"FetchTags,omitempty"`
+}
+
+// Tag is one resource tag.
+type Tag struct {
+	Key, Value string
+}
+
+// DescribeSecretOutput is a secret's metadata. It carries no secret value.
+type DescribeSecretOutput struct {
+	SecretName        string
+	SecretType        string // Generic, Rds, RAMCredentials, ECS, ...
+	Description       string
+	ARN               string // acs:kms:<region>:<account>:secret/<name>
+	EncryptionKeyID   string
+	DKMSInstanceID    string
+	AutomaticRotation string // Enabled, Disabled or Invalid
+	ExtendedConfig    string // JSON text (managed secrets)
+
+	CreateTime        time.Time
+	UpdateTime        time.Time
+	LastRotationDate  time.Time
+	NextRotationDate  time.Time
+	PlannedDeleteTime time.Time // set when deletion is scheduled
+	RotationInterval  time.Duration
+
+	Tags      []Tag // with FetchTags
+	RequestID string
+}
+
+type tagWire struct {
+	TagKey   wire.String `json:"TagKey"`
+	TagValue wire.String `json:"TagValue"`
+	Key      wire.String `json:"Key"`
+	Value    wire.String `json:"Value"`
+}
+
+type describeSecretWire struct {
+	RequestID         wire.String        `json:"RequestId"`
+	SecretName        wire.String        `json:"SecretName"`
+	SecretType        wire.String        `json:"SecretType"`
+	Description       wire.String        `json:"Description"`
+	ARN               wire.String        `json:"Arn"`
+	EncryptionKeyID   wire.String        `json:"EncryptionKeyId"`
+	DKMSInstanceID    wire.String        `json:"DKMSInstanceId"`
+	AutomaticRotation wire.String        `json:"AutomaticRotation"`
+	ExtendedConfig    wire.JSONText      `json:"ExtendedConfig"`
+	CreateTime        wire.String        `json:"CreateTime"`
+	UpdateTime        wire.String        `json:"UpdateTime"`
+	LastRotationDate  wire.String        `json:"LastRotationDate"`
+	NextRotationDate  wire.String        `json:"NextRotationDate"`
+	PlannedDeleteTime wire.String        `json:"PlannedDeleteTime"`
+	RotationInterval  wire.String        `json:"RotationInterval"`
+	Tags              wire.List[tagWire] `json:"Tags"`
+}
+
+// DescribeSecret returns a secret's metadata (no value).
+//
+// Errors: a nil input or an empty SecretName fails before anything is sent
+// (signer.ErrInvalidInput). A missing secret matches ErrSecretNotFound;
+// other answers from KMS are *APIError with the classes in package signer.
+//
+// API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-describesecret
+func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
+	const op = "DescribeSecret"
+	if in == nil {
+		return nil, invalid(op, "input is nil")
+	}
+	if in.SecretName == "" {
+		return nil, invalid(op, "DescribeSecretInput.SecretName is required")
+	}
+	q, err := encodeInput(op, in)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.call(ctx, op, q, optFns)
+	if err != nil {
+		return nil, err
+	}
+	var w describeSecretWire
+	if err := resp.Decode(&w); err != nil {
+		return nil, err
+	}
+	if w.SecretName == "" {
+		return nil, resp.DecodeError(errNotSecretBody)
+	}
+	out := &DescribeSecretOutput{
+		SecretName:        string(w.SecretName),
+		SecretType:        string(w.SecretType),
+		Description:       string(w.Description),
+		ARN:               string(w.ARN),
+		EncryptionKeyID:   string(w.EncryptionKeyID),
+		DKMSInstanceID:    string(w.DKMSInstanceID),
+		AutomaticRotation: string(w.AutomaticRotation),
+		ExtendedConfig:    string(w.ExtendedConfig),
+		RequestID:         string(w.RequestID),
+	}
+	var f fields
+	out.CreateTime = f.time("CreateTime", string(w.CreateTime))
+	out.UpdateTime = f.time("UpdateTime", string(w.UpdateTime))
+	out.LastRotationDate = f.time("LastRotationDate", string(w.LastRotationDate))
+	out.NextRotationDate = f.time("NextRotationDate", string(w.NextRotationDate))
+	out.PlannedDeleteTime = f.time("PlannedDeleteTime", string(w.PlannedDeleteTime))
+	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
+	if f.err != nil {
+		return nil, resp.DecodeError(f.err)
+	}
+	for _, t := range w.Tags {
+		tag := Tag{Key: string(t.TagKey), Value: string(t.TagValue)}
+		if tag.Key == "" {
+			tag = Tag{Key: string(t.Key), Value: string(t.Value)}
+		}
+		out.Tags = append(out.Tags, tag)
+	}
+	if out.RequestID == "" {
+		out.RequestID = resp.RequestID()
+	}
+	return out, nil
+}

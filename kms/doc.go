@@ -1,0 +1,72 @@
+// Package kms reads secrets from Alibaba Cloud KMS Secrets Manager:
+// GetSecretValue and DescribeSecret (RPC style, API version 2016-01-20).
+//
+// # Getting started
+//
+//	client, err := kms.New(kms.Options{Region: "cn-hangzhou"})
+//	if err != nil {
+//		return err // bad options; New does no I/O
+//	}
+//	out, err := client.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "prod/db-password"})
+//	if err != nil {
+//		return err
+//	}
+//	password := out.SecretData
+//
+// A Client is safe for concurrent use: build one at startup and share it.
+// Requests go over HTTPS to kms.<region>.aliyuncs.com (kms-vpc.<region> with
+// Network "vpc"; Endpoint overrides the host). Every operation takes per-call
+// option overrides: client.GetSecretValue(ctx, in, func(o *kms.Options) { o.RetryMaxAttempts = 1 }).
+//
+// # Credentials
+//
+// With Options.Credentials nil, the client uses credentials-go's default
+// chain: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (and
+// ALIBABA_CLOUD_SECURITY_TOKEN for STS), OIDC/RRSA on ACK, the Aliyun CLI
+// profile, ~/.alibabacloud/credentials, the ECS RAM role, a credentials URI.
+// Any credentials.Credential from credentials-go works as Options.Credentials,
+// and signer.StaticCredentials(id, secret, token) takes fixed values. One
+// retrieval runs at a time and is shared by concurrent calls; a call whose
+// context ends does not wait for a slow provider.
+//
+// # Errors
+//
+// Answers from KMS that are errors are *APIError (an alias of
+// signer.APIError) with the HTTP status, code, message and request id.
+// errors.Is matches them by code against classes:
+//
+//	out, err := client.GetSecretValue(ctx, in)
+//	switch {
+//	case errors.Is(err, kms.ErrSecretNotFound): // Forbidden.ResourceNotFound
+//	case errors.Is(err, signer.ErrInvalidCredentials): // bad key, signature or token
+//	case errors.Is(err, signer.ErrAccessDenied): // RAM says no
+//	case errors.Is(err, signer.ErrThrottled):
+//	case errors.Is(err, context.DeadlineExceeded):
+//	}
+//	var apiErr *kms.APIError
+//	if errors.As(err, &apiErr) {
+//		log.Printf("KMS said %s (request id %s)", apiErr.Code, apiErr.RequestID)
+//	}
+//
+// Bad input fails before anything is sent with an error matching
+// signer.ErrInvalidInput that names the field. No error text contains a
+// secret value, an access key secret, a security token or a signature.
+//
+// # Retries
+//
+// A call makes up to Options.RetryMaxAttempts attempts (default 3), each
+// signed afresh and bounded by Options.AttemptTimeout (default 10s).
+// Connection errors, HTTP 5xx, throttling, ServiceUnavailable and
+// InternalFailure are retried with full-jitter exponential backoff (base
+// 100ms, 500ms for throttling, capped by RetryMaxBackoff); credential,
+// permission, parameter and not-found errors never are. A clock-skew answer
+// teaches the client the service's time (from the Date header) and is
+// retried once at once. Backoff never sleeps past the context's deadline.
+//
+// # Testing
+//
+// Package kmstest starts an in-process KMS that verifies signatures and
+// serves the secrets a test puts in; Server.Client returns a Client pointed
+// at it. GetSecretValueOutput prints SecretData as "[redacted]" under fmt and
+// slog, so logging an output is safe.
+package kms

@@ -1,0 +1,66 @@
+package kms_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/alisecret/alisecret-go/kms"
+	"github.com/alisecret/alisecret-go/kms/kmstest"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// fixture returns the documented response body stored in testdata.
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/" + name)
+	require.NoError(t, err)
+	var f struct {
+		Source string          `json:"source"`
+		Body   json.RawMessage `json:"body"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &f))
+	require.NotEmpty(t, f.Source)
+	return f.Body
+}
+
+// rawServer answers every request with status and body, and returns a
+// client pointed at it.
+func rawServer(t *testing.T, status int, body []byte) *kms.Client {
+	t.Helper()
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(hs.Close)
+	c, err := kms.New(kms.Options{
+		Endpoint:         hs.URL,
+		Credentials:      signer.StaticCredentials("id", "secret", ""),
+		RetryMaxAttempts: 1,
+	})
+	require.NoError(t, err)
+	return c
+}
+
+func newFake(t *testing.T, opts ...kmstest.Option) (*kmstest.Server, *kms.Client) {
+	t.Helper()
+	srv := kmstest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	c, err := srv.Client()
+	require.NoError(t, err)
+	return srv, c
+}
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

@@ -1,0 +1,304 @@
+package kmstest
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alisecret/alisecret-go/kms"
+)
+
+// Secret is a secret the server holds. Zero fields are reported as absent,
+// except Type ("Generic"), DataType ("text") and AutomaticRotation
+// ("Disabled"), which take those defaults.
+type Secret struct {
+	Name              string
+	Type              string
+	DataType          string // "text" or "binary"; a binary version's Data is base64 text
+	Description       string
+	EncryptionKeyID   string
+	DKMSInstanceID    string
+	AutomaticRotation string
+	RotationInterval  time.Duration
+	ExtendedConfig    string // JSON text; returned with FetchExtendedConfig
+	CreateTime        time.Time
+	UpdateTime        time.Time
+	LastRotationDate  time.Time
+	NextRotationDate  time.Time
+	PlannedDeleteTime time.Time
+	Tags              []kms.Tag // returned with FetchTags
+	Versions          []Version
+}
+
+// Version is one version of a secret.
+type Version struct {
+	ID         string
+	Stages     []string // e.g. ACSCurrent; each stage on at most one version
+	Data       string
+	CreateTime time.Time
+}
+
+// PutSecret stores a secret, replacing one of the same name. It fails on an
+// empty name, a version without id, duplicate version ids or a stage on two
+// versions.
+func (s *Server) PutSecret(sec Secret) error {
+	if sec.Name == "" {
+		return fmt.Errorf("kmstest: PutSecret: Secret.Name is empty")
+	}
+	ids, stages := map[string]bool{}, map[string]bool{}
+	for i, v := range sec.Versions {
+		if v.ID == "" {
+			return fmt.Errorf("kmstest: PutSecret %q: Versions[%d].ID is empty", sec.Name, i)
+		}
+		if ids[v.ID] {
+			return fmt.Errorf("kmstest: PutSecret %q: version id %q twice", sec.Name, v.ID)
+		}
+		ids[v.ID] = true
+		for _, st := range v.Stages {
+			if stages[st] {
+				return fmt.Errorf("kmstest: PutSecret %q: stage %q on two versions", sec.Name, st)
+			}
+			stages[st] = true
+		}
+	}
+	c := cloneSecret(sec)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secrets[sec.Name] = &c
+	return nil
+}
+
+// PutSecretValue adds a text version holding data to the named secret,
+// creating the secret if needed, and makes it ACSCurrent; the former
+// current version becomes ACSPrevious, as a rotation does. It returns the
+// new version id.
+func (s *Server) PutSecretValue(name, data string) string {
+	now := s.now().UTC().Truncate(time.Second)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec, ok := s.secrets[name]
+	if !ok {
+		sec = &Secret{Name: name, CreateTime: now}
+		s.secrets[name] = sec
+	}
+	id := fmt.Sprintf("%032d", len(sec.Versions)+1)
+	for i := range sec.Versions {
+		v := &sec.Versions[i]
+		v.Stages = slices.DeleteFunc(v.Stages, func(st string) bool { return st == "ACSPrevious" })
+		if slices.Contains(v.Stages, "ACSCurrent") {
+			v.Stages = slices.DeleteFunc(v.Stages, func(st string) bool { return st == "ACSCurrent" })
+			v.Stages = append(v.Stages, "ACSPrevious")
+		}
+	}
+	sec.Versions = append(sec.Versions, Version{ID: id, Stages: []string{"ACSCurrent"}, Data: data, CreateTime: now})
+	sec.UpdateTime = now
+	return id
+}
+
+// DeleteSecret removes a secret; later requests for it are not found.
+func (s *Server) DeleteSecret(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.secrets, name)
+}
+
+func cloneSecret(sec Secret) Secret {
+	sec.Tags = slices.Clone(sec.Tags)
+	sec.Versions = slices.Clone(sec.Versions)
+	for i := range sec.Versions {
+		sec.Versions[i].Stages = slices.Clone(sec.Versions[i].Stages)
+	}
+	return sec
+}
+
+// secret returns a copy of the named secret; an ARN names it too.
+func (s *Server) secret(name string) (Secret, bool) {
+	if i := strings.LastIndex(name, ":secret/"); strings.HasPrefix(name, "acs:kms:") && i >= 0 {
+		name = name[i+len(":secret/"):]
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec, ok := s.secrets[name]
+	if !ok {
+		return Secret{}, false
+	}
+	return cloneSecret(*sec), true
+}
+
+var errNotFound = &wireErr{404, "Forbidden.ResourceNotFound", "Resource not found"}
+
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
+	get := func(k string) string {
+		if vs := p[k]; len(vs) > 0 {
+			return vs[0]
+		}
+		return ""
+	}
+	if v := get("Version"); v != kms.APIVersion {
+		s.writeError(w, r, 400, "InvalidVersion", "Specified parameter Version is not valid.")
+		return
+	}
+	var (
+		body any
+		e    *wireErr
+	)
+	switch get("Action") {
+	case "GetSecretValue":
+		body, e = s.getSecretValue(get)
+	case "DescribeSecret":
+		body, e = s.describeSecret(get)
+	default:
+		e = &wireErr{404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."}
+	}
+	if e != nil {
+		s.writeError(w, r, e.status, e.code, e.message)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) getSecretValue(get func(string) string) (any, *wireErr) {
+	name := get("SecretName")
+	if name == "" {
+		return nil, missing("SecretName")
+	}
+	sec, ok := s.secret(name)
+	if !ok {
+		return nil, errNotFound
+	}
+	if get("DryRun") == "true" {
+		return nil, &wireErr{400, "DryRunOperation", "Request validation has been passed with DryRun flag set."}
+	}
+	stage, id := get("VersionStage"), get("VersionId")
+	if stage == "" && id == "" {
+		stage = "ACSCurrent"
+	}
+	i := slices.IndexFunc(sec.Versions, func(v Version) bool {
+		return (id == "" || v.ID == id) && (stage == "" || slices.Contains(v.Stages, stage))
+	})
+	if i < 0 {
+		return nil, errNotFound
+	}
+	v := sec.Versions[i]
+	out := map[string]any{
+		"RequestId":         "",
+		"SecretName":        sec.Name,
+		"SecretType":        orString(sec.Type, "Generic"),
+		"SecretData":        v.Data,
+		"SecretDataType":    orString(sec.DataType, "text"),
+		"VersionId":         v.ID,
+		"VersionStages":     map[string][]string{"VersionStage": orEmpty(v.Stages)},
+		"AutomaticRotation": orString(sec.AutomaticRotation, "Disabled"),
+	}
+	putTime(out, "CreateTime", v.CreateTime)
+	putTime(out, "LastRotationDate", sec.LastRotationDate)
+	putTime(out, "NextRotationDate", sec.NextRotationDate)
+	putInterval(out, sec.RotationInterval)
+	if get("FetchExtendedConfig") == "true" && sec.ExtendedConfig != "" {
+		out["ExtendedConfig"] = sec.ExtendedConfig
+	}
+	return out, nil
+}
+
+func (s *Server) describeSecret(get func(string) string) (any, *wireErr) {
+	name := get("SecretName")
+	if name == "" {
+		return nil, missing("SecretName")
+	}
+	sec, ok := s.secret(name)
+	if !ok {
+		return nil, errNotFound
+	}
+	out := map[string]any{
+		"RequestId":         "",
+		"SecretName":        sec.Name,
+		"SecretType":        orString(sec.Type, "Generic"),
+		"Arn":               "acs:kms:" + Region + ":" + AccountID + ":secret/" + sec.Name,
+		"AutomaticRotation": orString(sec.AutomaticRotation, "Disabled"),
+	}
+	for k, v := range map[string]string{"Description": sec.Description, "EncryptionKeyId": sec.EncryptionKeyID,
+		"DKMSInstanceId": sec.DKMSInstanceID, "ExtendedConfig": sec.ExtendedConfig} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	putTime(out, "CreateTime", sec.CreateTime)
+	putTime(out, "UpdateTime", sec.UpdateTime)
+	putTime(out, "LastRotationDate", sec.LastRotationDate)
+	putTime(out, "NextRotationDate", sec.NextRotationDate)
+	putTime(out, "PlannedDeleteTime", sec.PlannedDeleteTime)
+	putInterval(out, sec.RotationInterval)
+	if get("FetchTags") == "true" {
+		tags := []map[string]string{}
+		for _, t := range sec.Tags {
+			tags = append(tags, map[string]string{"TagKey": t.Key, "TagValue": t.Value})
+		}
+		out["Tags"] = map[string]any{"Tag": tags}
+	}
+	return out, nil
+}
+
+func orString(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func orEmpty(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func putTime(m map[string]any, k string, t time.Time) {
+	if !t.IsZero() {
+		m[k] = t.UTC().Format(time.RFC3339)
+	}
+}
+
+func putInterval(m map[string]any, d time.Duration) {
+	if d > 0 {
+		m["RotationInterval"] = strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+}
+
+func (s *Server) requestID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%08X-%04X-4%03X-%04X-%012X", s.ids.Add(1), uint16(b[0])<<8|uint16(b[1]), uint16(b[2])&0xfff, uint16(b[3])<<8|uint16(b[4]), uint64(b[5]))
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, body any) {
+	id := s.requestID()
+	if m, ok := body.(map[string]any); ok {
+		m["RequestId"] = id
+	}
+	b, _ := json.Marshal(body)
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("x-acs-request-id", id)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeError answers in the RPC gateway's error shape.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	id := s.requestID()
+	b, _ := json.Marshal(map[string]string{
+		"RequestId": id,
+		"HostId":    r.Host,
+		"Code":      code,
+		"Message":   message,
+		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + code + "&product=Kms&requestId=" + id,
+	})
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("x-acs-request-id", id)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
