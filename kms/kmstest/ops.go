@@ -1,8 +1,6 @@
 package kmstest
 
 import (
-	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alisecret/alisecret-go/internal/fakegw"
 	"github.com/alisecret/alisecret-go/kms"
 )
 
@@ -78,7 +77,7 @@ func (s *Server) PutSecret(sec Secret) error {
 // current version becomes ACSPrevious, as a rotation does. It returns the
 // new version id.
 func (s *Server) PutSecretValue(name, data string) string {
-	now := s.now().UTC().Truncate(time.Second)
+	now := s.gw.Now().UTC().Truncate(time.Second)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sec, ok := s.secrets[name]
@@ -130,7 +129,7 @@ func (s *Server) secret(name string) (Secret, bool) {
 	return cloneSecret(*sec), true
 }
 
-var errNotFound = &wireErr{404, "Forbidden.ResourceNotFound", "Resource not found"}
+var errNotFound = &fakegw.Error{Status: 404, Code: "Forbidden.ResourceNotFound", Message: "Resource not found"}
 
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
 	get := func(k string) string {
@@ -140,12 +139,12 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][
 		return ""
 	}
 	if v := get("Version"); v != kms.APIVersion {
-		s.writeError(w, r, 400, "InvalidVersion", "Specified parameter Version is not valid.")
+		s.gw.WriteError(w, r, 400, "InvalidVersion", "Specified parameter Version is not valid.")
 		return
 	}
 	var (
-		body any
-		e    *wireErr
+		body map[string]any
+		e    *fakegw.Error
 	)
 	switch get("Action") {
 	case "GetSecretValue":
@@ -153,26 +152,26 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][
 	case "DescribeSecret":
 		body, e = s.describeSecret(get)
 	default:
-		e = &wireErr{404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."}
+		e = &fakegw.Error{Status: 404, Code: "InvalidAction.NotFound", Message: "Specified api is not found, please check your url and method."}
 	}
 	if e != nil {
-		s.writeError(w, r, e.status, e.code, e.message)
+		s.gw.WriteError(w, r, e.Status, e.Code, e.Message)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, body)
+	s.gw.WriteJSON(w, http.StatusOK, body)
 }
 
-func (s *Server) getSecretValue(get func(string) string) (any, *wireErr) {
+func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
 	name := get("SecretName")
 	if name == "" {
-		return nil, missing("SecretName")
+		return nil, fakegw.Missing("SecretName")
 	}
 	sec, ok := s.secret(name)
 	if !ok {
 		return nil, errNotFound
 	}
 	if get("DryRun") == "true" {
-		return nil, &wireErr{400, "DryRunOperation", "Request validation has been passed with DryRun flag set."}
+		return nil, &fakegw.Error{Status: 400, Code: "DryRunOperation", Message: "Request validation has been passed with DryRun flag set."}
 	}
 	stage, id := get("VersionStage"), get("VersionId")
 	if stage == "" && id == "" {
@@ -186,7 +185,6 @@ func (s *Server) getSecretValue(get func(string) string) (any, *wireErr) {
 	}
 	v := sec.Versions[i]
 	out := map[string]any{
-		"RequestId":         "",
 		"SecretName":        sec.Name,
 		"SecretType":        orString(sec.Type, "Generic"),
 		"SecretData":        v.Data,
@@ -205,17 +203,16 @@ func (s *Server) getSecretValue(get func(string) string) (any, *wireErr) {
 	return out, nil
 }
 
-func (s *Server) describeSecret(get func(string) string) (any, *wireErr) {
+func (s *Server) describeSecret(get func(string) string) (map[string]any, *fakegw.Error) {
 	name := get("SecretName")
 	if name == "" {
-		return nil, missing("SecretName")
+		return nil, fakegw.Missing("SecretName")
 	}
 	sec, ok := s.secret(name)
 	if !ok {
 		return nil, errNotFound
 	}
 	out := map[string]any{
-		"RequestId":         "",
 		"SecretName":        sec.Name,
 		"SecretType":        orString(sec.Type, "Generic"),
 		"Arn":               "acs:kms:" + Region + ":" + AccountID + ":secret/" + sec.Name,
@@ -267,38 +264,4 @@ func putInterval(m map[string]any, d time.Duration) {
 	if d > 0 {
 		m["RotationInterval"] = strconv.FormatInt(int64(d/time.Second), 10) + "s"
 	}
-}
-
-func (s *Server) requestID() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%08X-%04X-4%03X-%04X-%012X", s.ids.Add(1), uint16(b[0])<<8|uint16(b[1]), uint16(b[2])&0xfff, uint16(b[3])<<8|uint16(b[4]), uint64(b[5]))
-}
-
-func (s *Server) writeJSON(w http.ResponseWriter, status int, body any) {
-	id := s.requestID()
-	if m, ok := body.(map[string]any); ok {
-		m["RequestId"] = id
-	}
-	b, _ := json.Marshal(body)
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	w.Header().Set("x-acs-request-id", id)
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-// writeError answers in the RPC gateway's error shape.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	id := s.requestID()
-	b, _ := json.Marshal(map[string]string{
-		"RequestId": id,
-		"HostId":    r.Host,
-		"Code":      code,
-		"Message":   message,
-		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + code + "&product=Kms&requestId=" + id,
-	})
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	w.Header().Set("x-acs-request-id", id)
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }

@@ -13,13 +13,12 @@
 package kmstest
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/alisecret/alisecret-go/internal/fakegw"
 	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/signer"
 )
@@ -37,30 +36,22 @@ const (
 )
 
 // Window is how far a request's timestamp may be from the server's clock.
-const Window = 15 * time.Minute
+const Window = fakegw.Window
 
 // Server is a fake KMS endpoint. Its methods are safe for concurrent use.
 type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:54321.
 	URL string
 
-	hs   *httptest.Server
-	now  func() time.Time
-	keys []key
-
-	requests atomic.Int64
-	ids      atomic.Int64
+	hs *httptest.Server
+	gw *fakegw.Gateway
 
 	mu      sync.Mutex
 	secrets map[string]*Secret
-	nonces  map[string]time.Time
-	faults  []Fault
 }
 
-type key struct{ id, secret, token string }
-
 type config struct {
-	keys []key
+	keys []fakegw.Key
 	now  func() time.Time
 	tls  bool
 }
@@ -71,13 +62,13 @@ type Option func(*config)
 // WithAccessKey adds an access key pair the server accepts. The first key
 // given is the one Client and Credentials use.
 func WithAccessKey(id, secret string) Option {
-	return func(c *config) { c.keys = append(c.keys, key{id: id, secret: secret}) }
+	return func(c *config) { c.keys = append(c.keys, fakegw.Key{ID: id, Secret: secret}) }
 }
 
 // WithSTS adds STS credentials the server accepts: requests with this
 // access key id must carry this security token.
 func WithSTS(id, secret, token string) Option {
-	return func(c *config) { c.keys = append(c.keys, key{id: id, secret: secret, token: token}) }
+	return func(c *config) { c.keys = append(c.keys, fakegw.Key{ID: id, Secret: secret, Token: token}) }
 }
 
 // WithClock sets the server's clock, which checks request timestamps and
@@ -95,9 +86,9 @@ func NewServer(opts ...Option) *Server {
 		o(&cfg)
 	}
 	if len(cfg.keys) == 0 {
-		cfg.keys = []key{{id: DefaultAccessKeyID, secret: DefaultAccessKeySecret}}
+		cfg.keys = []fakegw.Key{{ID: DefaultAccessKeyID, Secret: DefaultAccessKeySecret}}
 	}
-	s := &Server{now: cfg.now, keys: cfg.keys, secrets: map[string]*Secret{}, nonces: map[string]time.Time{}}
+	s := &Server{gw: &fakegw.Gateway{Product: "Kms", Keys: cfg.keys, Now: cfg.now}, secrets: map[string]*Secret{}}
 	if cfg.tls {
 		s.hs = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
 	} else {
@@ -112,8 +103,8 @@ func (s *Server) Close() { s.hs.Close() }
 
 // Credentials returns a provider of the server's first access key.
 func (s *Server) Credentials() signer.CredentialsProvider {
-	k := s.keys[0]
-	return signer.StaticCredentials(k.id, k.secret, k.token)
+	k := s.gw.Keys[0]
+	return signer.StaticCredentials(k.ID, k.Secret, k.Token)
 }
 
 // HTTPClient returns an HTTP client for the server (trusting its TLS
@@ -134,14 +125,14 @@ func (s *Server) Client(optFns ...func(*kms.Options)) (*kms.Client, error) {
 
 // Requests returns how many requests the server has received, including
 // the ones it failed or rejected.
-func (s *Server) Requests() int { return int(s.requests.Load()) }
+func (s *Server) Requests() int { return s.gw.Requests() }
 
 // Fault scripts the answer to one request. Set Status (with Code and
 // Message for the gateway's JSON error body, or Body and ContentType for a
 // raw body), Delay, Reset, or a combination: Delay waits first (ending
 // early if the client gives up), then Reset drops the connection, or the
 // status and body are sent. A Fault with only Delay set delays a normal
-// answer.
+// answer. A Code without Status is sent with HTTP 500.
 type Fault struct {
 	Status      int
 	Code        string
@@ -154,71 +145,26 @@ type Fault struct {
 
 // FailNext queues faults: each of the next requests takes the next one.
 func (s *Server) FailNext(faults ...Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, faults...)
-}
-
-func (s *Server) nextFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
-		return Fault{}, false
+	for _, f := range faults {
+		s.gw.FailNext(fakegw.Fault(f))
 	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
-	return f, true
-}
-
-// applyFault carries out f and reports whether the request is answered.
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return true
-		}
-	}
-	if f.Reset {
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // send RST
-			}
-			_ = conn.Close()
-		}
-		return true
-	}
-	switch {
-	case f.Body != "" || f.ContentType != "":
-		w.Header().Set("Content-Type", f.ContentType)
-		w.WriteHeader(orStatus(f.Status, http.StatusOK))
-		_, _ = w.Write([]byte(f.Body))
-		return true
-	case f.Status != 0 || f.Code != "":
-		s.writeError(w, r, orStatus(f.Status, http.StatusInternalServerError), f.Code, f.Message)
-		return true
-	}
-	return false
-}
-
-func orStatus(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
-	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
-	if f, ok := s.nextFault(); ok && s.applyFault(w, r, f) {
+	if s.gw.Begin(w, r) {
 		return
 	}
-	params, e := s.authenticate(r)
+	var (
+		params map[string][]string
+		e      *fakegw.Error
+	)
+	if fakegw.IsACS3(r) {
+		params, e = s.gw.VerifyACS3(r)
+	} else {
+		params, e = s.verifyRPC(r)
+	}
 	if e != nil {
-		s.writeError(w, r, e.status, e.code, e.message)
+		s.gw.WriteError(w, r, e.Status, e.Code, e.Message)
 		return
 	}
 	s.dispatch(w, r, params)
