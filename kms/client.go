@@ -106,23 +106,10 @@ func (c *Client) Options() Options { return c.opts }
 // Endpoint returns the base URL requests go to.
 func (c *Client) Endpoint() string { return c.tc.Endpoint() }
 
-// forCall returns the transport for one call: the client's own, or one
-// derived for per-call option overrides.
-func (c *Client) forCall(optFns []func(*Options)) (*transport.Client, error) {
-	if len(optFns) == 0 {
-		return c.tc, nil
-	}
-	o := c.opts
-	for _, fn := range optFns {
-		fn(&o)
-	}
-	return c.tc.With(o.transport())
-}
-
-// call validates nothing: the operation has already. It sends the request
-// and returns the body of a success answer.
+// call sends one operation request, with per-call option overrides, and
+// returns the success answer.
 func (c *Client) call(ctx context.Context, op string, query url.Values, optFns []func(*Options)) (*transport.Response, error) {
-	tc, err := c.forCall(optFns)
+	tc, err := transport.ForCall(c.tc, c.opts, optFns, Options.transport)
 	if err != nil {
 		return nil, err
 	}

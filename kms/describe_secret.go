@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/alisecret/alisecret-go/internal/transport"
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
@@ -83,7 +84,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if in.SecretName == "" {
 		return nil, invalid(op, "DescribeSecretInput.SecretName is required")
 	}
-	q, err := encodeInput(op, in)
+	q, err := transport.EncodeQuery("kms", op, in)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alisecret/alisecret-go/internal/transport"
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
@@ -86,7 +87,7 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if in.SecretName == "" {
 		return nil, invalid(op, "GetSecretValueInput.SecretName is required")
 	}
-	q, err := encodeInput(op, in)
+	q, err := transport.EncodeQuery("kms", op, in)
 	if err != nil {
 		return nil, err
 	}

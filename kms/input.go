@@ -3,10 +3,7 @@ package kms
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
-
-	"github.com/google/go-querystring/query"
 
 	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
@@ -14,15 +11,6 @@ import (
 
 func invalid(op, msg string) error {
 	return fmt.Errorf("kms %s: %w: %s", op, signer.ErrInvalidInput, msg)
-}
-
-// encodeInput turns an input struct into query parameters by its url tags.
-func encodeInput(op string, in any) (url.Values, error) {
-	q, err := query.Values(in)
-	if err != nil {
-		return nil, invalid(op, err.Error())
-	}
-	return q, nil
 }
 
 // errNotSecretBody: a 2xx answer that is JSON but not the operation's

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/go-querystring/query"
+
 	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
@@ -43,6 +45,29 @@ func (c *Client) With(o Options) (*Client, error) {
 		return nil, err
 	}
 	return &Client{svc: c.svc, s: s, clock: c.clock}, nil
+}
+
+// EncodeQuery turns an operation's input struct into query parameters by
+// its go-querystring `url:"..."` tags.
+func EncodeQuery(svc, op string, in any) (url.Values, error) {
+	q, err := query.Values(in)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w: %v", svc, op, signer.ErrInvalidInput, err)
+	}
+	return q, nil
+}
+
+// ForCall returns tc when a call has no option overrides, and otherwise a
+// client for opts (a copy of the service client's options) as changed by
+// fns, converted by toTransport. Shared by the kms and sae clients.
+func ForCall[O any](tc *Client, opts O, fns []func(*O), toTransport func(O) Options) (*Client, error) {
+	if len(fns) == 0 {
+		return tc, nil
+	}
+	for _, fn := range fns {
+		fn(&opts)
+	}
+	return tc.With(toTransport(opts))
 }
 
 // SetClock replaces the local clock; for tests.

@@ -1,0 +1,129 @@
+package sae
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/internal/wire"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// APIVersion is the SAE API version this client speaks.
+const APIVersion = "2019-05-06"
+
+var service = transport.Service{Name: "sae", Style: transport.ROA, Version: APIVersion}
+
+// APIError is the error for every error answer from SAE, including a body
+// with "Success": false under HTTP 200; see signer.APIError.
+type APIError = signer.APIError
+
+// ErrSecretNotFound matches (errors.Is) the answer for a secret or
+// namespace that does not exist: InvalidSecretId.NotFound, which SAE sends
+// with HTTP 400, and InvalidNamespaceId.NotFound (HTTP 404). An unknown
+// access key (InvalidAccessKeyId.NotFound) does not match it.
+var ErrSecretNotFound = signer.ErrNotFound
+
+// Options configure a Client. The zero value of each field is usable; only
+// a region (here or in ALIBABA_CLOUD_REGION_ID) or an Endpoint is required.
+type Options struct {
+	// Region is the region id, e.g. "cn-beijing". Empty: the environment
+	// variable ALIBABA_CLOUD_REGION_ID; still empty, New fails unless
+	// Endpoint is set.
+	Region string
+	// Endpoint overrides the host: a base URL ("https://sae.example.com",
+	// "http://127.0.0.1:8080") or a bare host (https). Empty:
+	// https://sae.<region>.aliyuncs.com, or sae-vpc.<region> with Network "vpc".
+	Endpoint string
+	// Network is "" (public endpoint) or "vpc" (sae-vpc.<region>.aliyuncs.com).
+	Network string
+	// Credentials sign the requests. Nil: credentials-go's default chain,
+	// built on first use. credentials.Credential and signer.StaticCredentials
+	// satisfy it.
+	Credentials signer.CredentialsProvider
+	// HTTPClient sends the requests; *http.Client satisfies it. Nil: a shared
+	// client with dial, TLS and response-header timeouts, TLS 1.2+ with
+	// verification, and no redirects.
+	HTTPClient transport.Doer
+	// RetryMaxAttempts is the number of attempts per call; 1 means no retry.
+	// Zero: 3.
+	RetryMaxAttempts int
+	// RetryMaxBackoff caps one backoff sleep. Zero: 20s.
+	RetryMaxBackoff time.Duration
+	// AttemptTimeout bounds one attempt. Zero: 10s. The call as a whole is
+	// bounded by its context.
+	AttemptTimeout time.Duration
+	// SignatureVersion is signer.V1 (ROA v1, HMAC-SHA1; the zero value) or
+	// signer.V3 (ACS3-HMAC-SHA256).
+	SignatureVersion signer.Version
+	// Logger receives debug events (operation, attempt, status, code,
+	// request id, latency), never secret values, credentials or signatures.
+	Logger *slog.Logger
+	// UserAgent is appended to the library's User-Agent.
+	UserAgent string
+}
+
+func (o Options) transport() transport.Options {
+	return transport.Options{
+		Region: o.Region, Endpoint: o.Endpoint, Network: o.Network, Credentials: o.Credentials,
+		HTTPClient: o.HTTPClient, RetryMaxAttempts: o.RetryMaxAttempts, RetryMaxBackoff: o.RetryMaxBackoff,
+		AttemptTimeout: o.AttemptTimeout, SignatureVersion: o.SignatureVersion, Logger: o.Logger, UserAgent: o.UserAgent,
+	}
+}
+
+// Client reads secrets from Serverless App Engine. It is safe for
+// concurrent use; share one per process and region.
+type Client struct {
+	opts Options
+	tc   *transport.Client
+}
+
+// New returns a client for the options, as changed by optFns. It validates
+// them (errors match signer.ErrInvalidInput and name the field) and does no
+// I/O.
+func New(opts Options, optFns ...func(*Options)) (*Client, error) {
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	tc, err := transport.New(service, opts.transport())
+	if err != nil {
+		return nil, err
+	}
+	return &Client{opts: opts, tc: tc}, nil
+}
+
+// Options returns a copy of the client's options.
+func (c *Client) Options() Options { return c.opts }
+
+// Endpoint returns the base URL requests go to.
+func (c *Client) Endpoint() string { return c.tc.Endpoint() }
+
+// envelope is SAE's wrapper around every answer.
+type envelope struct {
+	Success *wire.Bool `json:"Success"`
+}
+
+// checkEnvelope turns a 2xx answer with "Success": false into an error, so
+// that it takes part in the retry decision like any error answer. SAE's
+// Code is "200" on success and is not taken for an error code.
+func checkEnvelope(status int, h http.Header, body []byte) *signer.APIError {
+	var env envelope
+	if wire.Unmarshal(body, &env) != nil || env.Success == nil || bool(*env.Success) {
+		return nil
+	}
+	return transport.DecodeError(service.Name, "", status, h, body)
+}
+
+func (c *Client) call(ctx context.Context, op, path string, query url.Values, optFns []func(*Options)) (*transport.Response, error) {
+	tc, err := transport.ForCall(c.tc, c.opts, optFns, Options.transport)
+	if err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return tc.Do(ctx, &transport.Request{Operation: op, Method: "GET", Path: path, Query: query, Check: checkEnvelope})
+}

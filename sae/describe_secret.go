@@ -1,0 +1,203 @@
+package sae
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/internal/wire"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// DescribeSecretInput is the input of DescribeSecret.
+type DescribeSecretInput struct {
+	// NamespaceID is the namespace, e.g. "cn-beijing:test", or the region id
+	// for the default namespace. Required.
+	NamespaceID string `url:"NamespaceId"`
+	// SecretID is the secret's numeric id. Required, positive.
+	SecretID int64 `url:"SecretId"`
+}
+
+// RelateApp is an application that uses a secret.
+type RelateApp struct {
+	AppID   string
+	AppName string
+}
+
+// Secret is an SAE secret: a set of key/value pairs, Kubernetes-style.
+//
+// fmt and slog print SecretData's keys with every value "[redacted]"; read
+// the map, Decoded or DockerConfig to use the values.
+type Secret struct {
+	NamespaceID string
+	SecretID    int64
+	SecretName  string
+	SecretType  string            // e.g. Opaque, kubernetes.io/dockerconfigjson
+	SecretData  map[string]string // as SAE returns them; Kubernetes-style values are base64 (see Decoded)
+	CreateTime  time.Time
+	UpdateTime  time.Time
+	RelateApps  []RelateApp
+}
+
+// DescribeSecretOutput is the answer of DescribeSecret.
+type DescribeSecretOutput struct {
+	RequestID string
+	TraceID   string
+	Secret    Secret
+}
+
+type describeSecretWire struct {
+	RequestID wire.String `json:"RequestId"`
+	TraceID   wire.String `json:"TraceId"`
+	Success   *wire.Bool  `json:"Success"`
+	Data      *struct {
+		NamespaceID wire.String            `json:"NamespaceId"`
+		SecretID    wire.Int64             `json:"SecretId"`
+		SecretName  wire.String            `json:"SecretName"`
+		SecretType  wire.String            `json:"SecretType"`
+		SecretData  map[string]wire.String `json:"SecretData"`
+		CreateTime  wire.Int64             `json:"CreateTime"`
+		UpdateTime  wire.Int64             `json:"UpdateTime"`
+		RelateApps  wire.List[struct {
+			AppID   wire.String `json:"AppId"`
+			AppName wire.String `json:"AppName"`
+		}] `json:"RelateApps"`
+	} `json:"Data"`
+}
+
+// Path is the resource path of DescribeSecret.
+const Path = "/pop/v1/sam/secret/secret"
+
+// DescribeSecret returns a secret with its data
+// (GET /pop/v1/sam/secret/secret).
+//
+// Errors: a nil input, an empty NamespaceID or a SecretID below 1 fails
+// before anything is sent (signer.ErrInvalidInput). A missing secret or
+// namespace matches ErrSecretNotFound. SAE's "Success": false is an
+// *APIError even under HTTP 200.
+//
+// API: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-classic/developer-reference/api-sae-2019-05-06-describesecret
+func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
+	const op = "DescribeSecret"
+	switch {
+	case in == nil:
+		return nil, invalid(op, "input is nil")
+	case in.NamespaceID == "":
+		return nil, invalid(op, "DescribeSecretInput.NamespaceID is required")
+	case in.SecretID < 1:
+		return nil, invalid(op, fmt.Sprintf("DescribeSecretInput.SecretID must be positive, got %d", in.SecretID))
+	}
+	q, err := transport.EncodeQuery(service.Name, op, in)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.call(ctx, op, Path, q, optFns)
+	if err != nil {
+		return nil, err
+	}
+	var w describeSecretWire
+	if err := resp.Decode(&w); err != nil {
+		return nil, err
+	}
+	if w.Success == nil || !bool(*w.Success) || w.Data == nil {
+		return nil, resp.DecodeError(errors.New(`the body has no "Success": true with Data: not a secret document`))
+	}
+	d := w.Data
+	out := &DescribeSecretOutput{
+		RequestID: string(w.RequestID),
+		TraceID:   string(w.TraceID),
+		Secret: Secret{
+			NamespaceID: string(d.NamespaceID),
+			SecretID:    int64(d.SecretID),
+			SecretName:  string(d.SecretName),
+			SecretType:  string(d.SecretType),
+			CreateTime:  wire.EpochTime(int64(d.CreateTime)),
+			UpdateTime:  wire.EpochTime(int64(d.UpdateTime)),
+		},
+	}
+	if d.SecretData != nil {
+		out.Secret.SecretData = make(map[string]string, len(d.SecretData))
+		for k, v := range d.SecretData {
+			out.Secret.SecretData[k] = string(v)
+		}
+	}
+	for _, a := range d.RelateApps {
+		out.Secret.RelateApps = append(out.Secret.RelateApps, RelateApp{AppID: string(a.AppID), AppName: string(a.AppName)})
+	}
+	if out.RequestID == "" {
+		out.RequestID = resp.RequestID()
+	}
+	return out, nil
+}
+
+func invalid(op, msg string) error {
+	return fmt.Errorf("sae %s: %w: %s", op, signer.ErrInvalidInput, msg)
+}
+
+// secretView has Secret's fields and none of its methods, for printing a
+// redacted copy.
+type secretView Secret
+
+func (s Secret) redactedView() secretView {
+	v := secretView(s)
+	if s.SecretData != nil {
+		v.SecretData = make(map[string]string, len(s.SecretData))
+		for k := range s.SecretData {
+			v.SecretData[k] = wire.Redacted
+		}
+	}
+	return v
+}
+
+// Format prints the secret with every data value "[redacted]", under every verb.
+func (s Secret) Format(f fmt.State, verb rune) {
+	wire.Format(f, verb, s.redactedView(), "sae.secretView", "sae.Secret")
+}
+
+// String returns the secret with every data value "[redacted]".
+func (s Secret) String() string { return fmt.Sprintf("%+v", s.redactedView()) }
+
+// GoString is like String for %#v.
+func (s Secret) GoString() string { return fmt.Sprintf("%#v", s) }
+
+// LogValue makes slog print the metadata and the data keys, not the values.
+func (s Secret) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("namespace_id", s.NamespaceID),
+		slog.Int64("secret_id", s.SecretID),
+		slog.String("secret_name", s.SecretName),
+		slog.String("secret_type", s.SecretType),
+		slog.Any("secret_keys", slices.Sorted(maps.Keys(s.SecretData))),
+	)
+}
+
+type describeSecretOutputView struct {
+	RequestID string
+	TraceID   string
+	Secret    secretView
+}
+
+func (o DescribeSecretOutput) redactedView() describeSecretOutputView {
+	return describeSecretOutputView{RequestID: o.RequestID, TraceID: o.TraceID, Secret: o.Secret.redactedView()}
+}
+
+// Format prints the output with every data value "[redacted]", under every verb.
+func (o DescribeSecretOutput) Format(f fmt.State, verb rune) {
+	wire.Format(f, verb, o.redactedView(), "sae.describeSecretOutputView", "sae.DescribeSecretOutput")
+}
+
+// String returns the output with every data value "[redacted]".
+func (o DescribeSecretOutput) String() string { return fmt.Sprintf("%+v", o.redactedView()) }
+
+// GoString is like String for %#v.
+func (o DescribeSecretOutput) GoString() string { return fmt.Sprintf("%#v", o) }
+
+// LogValue makes slog print the ids and the secret's metadata.
+func (o DescribeSecretOutput) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("request_id", o.RequestID), slog.String("trace_id", o.TraceID), slog.Any("secret", o.Secret))
+}
