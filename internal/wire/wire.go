@@ -105,7 +105,12 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 type List[T any] []T
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (l *List[T]) UnmarshalJSON(b []byte) error {
+func (l *List[T]) UnmarshalJSON(b []byte) error { return l.decode(b, true) }
+
+// decode unwraps at most one level: the services wrap a list once, and
+// following wrappers further would let a deeply nested body cost time
+// quadratic in its depth.
+func (l *List[T]) decode(b []byte, unwrap bool) error {
 	b = bytes.TrimSpace(b)
 	switch {
 	case len(b) == 0 || string(b) == "null":
@@ -118,13 +123,13 @@ func (l *List[T]) UnmarshalJSON(b []byte) error {
 		}
 		*l = v
 		return nil
-	case b[0] == '{':
+	case b[0] == '{' && unwrap:
 		// A one-key object is a wrapper ({"Tag":[...]}, {"Tag":{...}})
 		// unless it is itself an element, i.e. its key is a field of T.
 		var wrapper map[string]json.RawMessage
 		if err := json.Unmarshal(b, &wrapper); err == nil && len(wrapper) == 1 && !decodesStrictly[T](b) {
 			for _, inner := range wrapper {
-				return l.UnmarshalJSON(inner)
+				return l.decode(inner, false)
 			}
 		}
 	}

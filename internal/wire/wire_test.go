@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,12 +15,11 @@ func TestList(t *testing.T) {
 		TagKey string `json:"TagKey"`
 	}
 	strs := map[string][]string{
-		`["a","b"]`:                    {"a", "b"},
-		`{"VersionStage":["a"]}`:       {"a"},
-		`{"VersionStage":"a"}`:         {"a"},
-		`"a"`:                          {"a"},
-		`null`:                         nil,
-		`{"X":{"VersionStage":["a"]}}`: {"a"},
+		`["a","b"]`:              {"a", "b"},
+		`{"VersionStage":["a"]}`: {"a"},
+		`{"VersionStage":"a"}`:   {"a"},
+		`"a"`:                    {"a"},
+		`null`:                   nil,
 	}
 	for in, want := range strs {
 		var l List[string]
@@ -39,6 +39,12 @@ func TestList(t *testing.T) {
 	}
 	var l List[int]
 	require.Error(t, json.Unmarshal([]byte(`{"a":"x"}`), &l))
+	// One level of wrapping only: deeper nesting is an error, found in
+	// time linear in the body (a nested body once cost quadratic time).
+	var deep List[string]
+	require.Error(t, json.Unmarshal([]byte(`{"X":{"VersionStage":["a"]}}`), &deep))
+	nested := strings.Repeat(`{"a":`, 100000) + `"x"` + strings.Repeat(`}`, 100000)
+	require.Error(t, json.Unmarshal([]byte(nested), &deep))
 }
 
 func TestScalars(t *testing.T) {

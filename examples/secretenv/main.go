@@ -1,0 +1,229 @@
+// Command secretenv runs a command with secrets in its environment:
+//
+//	secretenv -region cn-hangzhou \
+//	    -kms DB_PASSWORD=prod/db-password \
+//	    -sae REGISTRY_AUTH=cn-hangzhou:prod:16/.dockerconfigjson \
+//	    -- ./server --port 8080
+//
+// It fetches every secret first; if any fetch fails it exits with status
+// 1 and a message naming the secret, and the command never starts. Values
+// go only into the command's environment, never to secretenv's own output.
+// On Unix the command replaces secretenv (exec); elsewhere it runs as a
+// child and its exit status is passed on.
+//
+// Specs:
+//
+//	-kms VAR=secret-name[@stage]   KMS GetSecretValue (stage default ACSCurrent)
+//	-sae VAR=namespace:id          SAE DescribeSecret: the whole data map as JSON
+//	-sae VAR=namespace:id/key      one key's value
+//	-decode                        base64-decode SAE values (Kubernetes-style)
+//
+// Credentials come from credentials-go's default chain (environment,
+// profiles, ECS RAM role, OIDC/RRSA). -kms-endpoint and -sae-endpoint
+// point at other endpoints, such as the kmstest/saetest fakes.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alisecret/alisecret-go/kms"
+	"github.com/alisecret/alisecret-go/sae"
+)
+
+func main() {
+	env, argv, code := prepare(context.Background(), os.Args[1:], os.Environ(), os.Stderr)
+	if argv == nil {
+		os.Exit(code)
+	}
+	os.Exit(execCommand(argv, env, os.Stderr))
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+type kmsSpec struct{ env, name, stage string }
+
+type saeSpec struct {
+	env, namespace, key string
+	id                  int64
+}
+
+func parseVar(spec string) (string, string, error) {
+	name, ref, ok := strings.Cut(spec, "=")
+	if !ok || name == "" || ref == "" {
+		return "", "", fmt.Errorf("%q: want VAR=SOURCE", spec)
+	}
+	for i, c := range name {
+		if !(c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9') {
+			return "", "", fmt.Errorf("%q: %q is not an environment variable name", spec, name)
+		}
+	}
+	return name, ref, nil
+}
+
+func parseKMS(spec string) (kmsSpec, error) {
+	env, ref, err := parseVar(spec)
+	if err != nil {
+		return kmsSpec{}, err
+	}
+	s := kmsSpec{env: env, name: ref}
+	if i := strings.LastIndex(ref, "@"); i > 0 {
+		s.name, s.stage = ref[:i], ref[i+1:]
+	}
+	return s, nil
+}
+
+func parseSAE(spec string) (saeSpec, error) {
+	env, ref, err := parseVar(spec)
+	if err != nil {
+		return saeSpec{}, err
+	}
+	s := saeSpec{env: env}
+	if i := strings.LastIndex(ref, "/"); i >= 0 {
+		ref, s.key = ref[:i], ref[i+1:]
+		if s.key == "" {
+			return saeSpec{}, fmt.Errorf("%q: empty key after /", spec)
+		}
+	}
+	i := strings.LastIndex(ref, ":")
+	if i <= 0 {
+		return saeSpec{}, fmt.Errorf("%q: want VAR=namespace:id[/key]", spec)
+	}
+	s.namespace = ref[:i]
+	if s.id, err = strconv.ParseInt(ref[i+1:], 10, 64); err != nil || s.id < 1 {
+		return saeSpec{}, fmt.Errorf("%q: secret id %q is not a positive number", spec, ref[i+1:])
+	}
+	return s, nil
+}
+
+// prepare parses the arguments and fetches every secret. It returns the
+// child's environment and argv, or a nil argv and the exit status.
+func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]string, []string, int) {
+	fs := flag.NewFlagSet("secretenv", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var kmsSpecs, saeSpecs multiFlag
+	fs.Var(&kmsSpecs, "kms", "VAR=secret-name[@stage] (repeatable)")
+	fs.Var(&saeSpecs, "sae", "VAR=namespace:id[/key] (repeatable)")
+	region := fs.String("region", "", "region id (default ALIBABA_CLOUD_REGION_ID)")
+	kmsEndpoint := fs.String("kms-endpoint", "", "KMS endpoint override")
+	saeEndpoint := fs.String("sae-endpoint", "", "SAE endpoint override")
+	decode := fs.Bool("decode", false, "base64-decode SAE values")
+	timeout := fs.Duration("timeout", 30*time.Second, "deadline for fetching every secret")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil, 0
+		}
+		return nil, nil, 2
+	}
+	argv := fs.Args()
+	fail := func(code int, format string, a ...any) ([]string, []string, int) {
+		fmt.Fprintf(stderr, "secretenv: "+format+"\n", a...)
+		return nil, nil, code
+	}
+	if len(argv) == 0 {
+		return fail(2, "no command: secretenv [flags] -- command [args]")
+	}
+	if len(kmsSpecs)+len(saeSpecs) == 0 {
+		return fail(2, "no secrets: give -kms and/or -sae")
+	}
+	var ks []kmsSpec
+	for _, spec := range kmsSpecs {
+		s, err := parseKMS(spec)
+		if err != nil {
+			return fail(2, "-kms %v", err)
+		}
+		ks = append(ks, s)
+	}
+	var ss []saeSpec
+	for _, spec := range saeSpecs {
+		s, err := parseSAE(spec)
+		if err != nil {
+			return fail(2, "-sae %v", err)
+		}
+		ss = append(ss, s)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	values := map[string]string{}
+	if len(ks) > 0 {
+		c, err := kms.New(kms.Options{Region: *region, Endpoint: *kmsEndpoint, UserAgent: "secretenv"})
+		if err != nil {
+			return fail(1, "%v", err)
+		}
+		for _, s := range ks {
+			out, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: s.name, VersionStage: s.stage})
+			if err != nil {
+				return fail(1, "%s: KMS secret %q: %v", s.env, s.name, err)
+			}
+			values[s.env] = out.SecretData
+		}
+	}
+	if len(ss) > 0 {
+		c, err := sae.New(sae.Options{Region: *region, Endpoint: *saeEndpoint, UserAgent: "secretenv"})
+		if err != nil {
+			return fail(1, "%v", err)
+		}
+		for _, s := range ss {
+			v, err := fetchSAE(ctx, c, s, *decode)
+			if err != nil {
+				return fail(1, "%s: SAE secret %d in %s: %v", s.env, s.id, s.namespace, err)
+			}
+			values[s.env] = v
+		}
+	}
+	return mergeEnv(environ, values), argv, 0
+}
+
+func fetchSAE(ctx context.Context, c *sae.Client, s saeSpec, decode bool) (string, error) {
+	out, err := c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: s.namespace, SecretID: s.id})
+	if err != nil {
+		return "", err
+	}
+	data := out.Secret.SecretData
+	if decode {
+		decoded, err := out.Secret.Decoded()
+		if err != nil {
+			return "", err
+		}
+		data = make(map[string]string, len(decoded))
+		for k, v := range decoded {
+			data[k] = string(v)
+		}
+	}
+	if s.key != "" {
+		v, ok := data[s.key]
+		if !ok {
+			return "", fmt.Errorf("the secret has no key %q", s.key)
+		}
+		return v, nil
+	}
+	b, err := json.Marshal(data)
+	return string(b), err
+}
+
+// mergeEnv returns environ with values set, replacing earlier definitions.
+func mergeEnv(environ []string, values map[string]string) []string {
+	out := make([]string, 0, len(environ)+len(values))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, replaced := values[name]; !replaced {
+			out = append(out, kv)
+		}
+	}
+	for k, v := range values {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
