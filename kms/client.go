@@ -108,10 +108,10 @@ func (c *Client) Endpoint() string { return c.tc.Endpoint() }
 
 // call sends one operation request, with per-call option overrides, and
 // returns the success answer.
-func (c *Client) call(ctx context.Context, op string, query url.Values, optFns []func(*Options)) (*transport.Response, error) {
-	tc, err := transport.ForCall(c.tc, c.opts, optFns, Options.transport)
+func (c *Client) call(ctx context.Context, op string, query url.Values, optFns []func(*Options)) (transport.Response, error) {
+	tc, err := transport.ForCall(c.tc, &c.opts, optFns, Options.transport)
 	if err != nil {
-		return nil, err
+		return transport.Response{}, err
 	}
 	if ctx == nil {
 		ctx = context.Background()

@@ -60,11 +60,11 @@ type describeSecretWire struct {
 	DKMSInstanceID    wire.String        `json:"DKMSInstanceId"`
 	AutomaticRotation wire.String        `json:"AutomaticRotation"`
 	ExtendedConfig    wire.JSONText      `json:"ExtendedConfig"`
-	CreateTime        wire.String        `json:"CreateTime"`
-	UpdateTime        wire.String        `json:"UpdateTime"`
-	LastRotationDate  wire.String        `json:"LastRotationDate"`
-	NextRotationDate  wire.String        `json:"NextRotationDate"`
-	PlannedDeleteTime wire.String        `json:"PlannedDeleteTime"`
+	CreateTime        wire.Time          `json:"CreateTime"`
+	UpdateTime        wire.Time          `json:"UpdateTime"`
+	LastRotationDate  wire.Time          `json:"LastRotationDate"`
+	NextRotationDate  wire.Time          `json:"NextRotationDate"`
+	PlannedDeleteTime wire.Time          `json:"PlannedDeleteTime"`
 	RotationInterval  wire.String        `json:"RotationInterval"`
 	Tags              wire.List[tagWire] `json:"Tags"`
 }
@@ -111,11 +111,11 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		RequestID:         string(w.RequestID),
 	}
 	var f fields
-	out.CreateTime = f.time("CreateTime", string(w.CreateTime))
-	out.UpdateTime = f.time("UpdateTime", string(w.UpdateTime))
-	out.LastRotationDate = f.time("LastRotationDate", string(w.LastRotationDate))
-	out.NextRotationDate = f.time("NextRotationDate", string(w.NextRotationDate))
-	out.PlannedDeleteTime = f.time("PlannedDeleteTime", string(w.PlannedDeleteTime))
+	out.CreateTime = f.time("CreateTime", w.CreateTime)
+	out.UpdateTime = f.time("UpdateTime", w.UpdateTime)
+	out.LastRotationDate = f.time("LastRotationDate", w.LastRotationDate)
+	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
+	out.PlannedDeleteTime = f.time("PlannedDeleteTime", w.PlannedDeleteTime)
 	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
 	if f.err != nil {
 		return nil, resp.DecodeError(f.err)

@@ -62,9 +62,9 @@ type getSecretValueWire struct {
 	SecretDataType    wire.String       `json:"SecretDataType"`
 	VersionID         wire.String       `json:"VersionId"`
 	VersionStages     wire.List[string] `json:"VersionStages"`
-	CreateTime        wire.String       `json:"CreateTime"`
-	LastRotationDate  wire.String       `json:"LastRotationDate"`
-	NextRotationDate  wire.String       `json:"NextRotationDate"`
+	CreateTime        wire.Time         `json:"CreateTime"`
+	LastRotationDate  wire.Time         `json:"LastRotationDate"`
+	NextRotationDate  wire.Time         `json:"NextRotationDate"`
 	RotationInterval  wire.String       `json:"RotationInterval"`
 	AutomaticRotation wire.String       `json:"AutomaticRotation"`
 	ExtendedConfig    wire.JSONText     `json:"ExtendedConfig"`
@@ -114,9 +114,9 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 		RequestID:         string(w.RequestID),
 	}
 	var f fields
-	out.CreateTime = f.time("CreateTime", string(w.CreateTime))
-	out.LastRotationDate = f.time("LastRotationDate", string(w.LastRotationDate))
-	out.NextRotationDate = f.time("NextRotationDate", string(w.NextRotationDate))
+	out.CreateTime = f.time("CreateTime", w.CreateTime)
+	out.LastRotationDate = f.time("LastRotationDate", w.LastRotationDate)
+	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
 	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
 	if f.err != nil {
 		return nil, resp.DecodeError(f.err)

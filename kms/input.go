@@ -20,8 +20,8 @@ var errNotSecretBody = errors.New("the body has no SecretName: not a secret docu
 // fields converts wire values and keeps the first failure, naming the field.
 type fields struct{ err error }
 
-func (f *fields) time(name, s string) time.Time {
-	t, err := wire.ParseTime(s)
+func (f *fields) time(name string, w wire.Time) time.Time {
+	t, err := w.Value()
 	if err != nil && f.err == nil {
 		f.err = fmt.Errorf("field %s: %w", name, err)
 	}

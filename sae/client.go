@@ -117,10 +117,10 @@ func checkEnvelope(status int, h http.Header, body []byte) *signer.APIError {
 	return transport.DecodeError(service.Name, "", status, h, body)
 }
 
-func (c *Client) call(ctx context.Context, op, path string, query url.Values, optFns []func(*Options)) (*transport.Response, error) {
-	tc, err := transport.ForCall(c.tc, c.opts, optFns, Options.transport)
+func (c *Client) call(ctx context.Context, op, path string, query url.Values, optFns []func(*Options)) (transport.Response, error) {
+	tc, err := transport.ForCall(c.tc, &c.opts, optFns, Options.transport)
 	if err != nil {
-		return nil, err
+		return transport.Response{}, err
 	}
 	if ctx == nil {
 		ctx = context.Background()

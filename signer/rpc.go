@@ -59,8 +59,8 @@ func SignRPC(r *Request, c Credentials, t time.Time, nonce string) (string, erro
 			return "", fmt.Errorf("%w: query parameter %q is set by the signer", ErrInvalidInput, k)
 		}
 	}
-	ps := make([]Param, 0, len(r.Query)+len(rpcCommonKeys))
-	ps = appendParams(ps, r.Query)
+	var stack [24]Param // enough for any operation here; more spills to the heap
+	ps := appendParams(stack[:0], r.Query)
 	var ts [len(RPCTimestampLayout)]byte
 	ps = append(ps,
 		Param{"Action", r.Action},

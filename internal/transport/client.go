@@ -13,8 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
@@ -47,27 +45,18 @@ func (c *Client) With(o Options) (*Client, error) {
 	return &Client{svc: c.svc, s: s, clock: c.clock}, nil
 }
 
-// EncodeQuery turns an operation's input struct into query parameters by
-// its go-querystring `url:"..."` tags.
-func EncodeQuery(svc, op string, in any) (url.Values, error) {
-	q, err := query.Values(in)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w: %v", svc, op, signer.ErrInvalidInput, err)
-	}
-	return q, nil
-}
-
 // ForCall returns tc when a call has no option overrides, and otherwise a
-// client for opts (a copy of the service client's options) as changed by
+// client for a copy of *opts (the service client's options) as changed by
 // fns, converted by toTransport. Shared by the kms and sae clients.
-func ForCall[O any](tc *Client, opts O, fns []func(*O), toTransport func(O) Options) (*Client, error) {
+func ForCall[O any](tc *Client, opts *O, fns []func(*O), toTransport func(O) Options) (*Client, error) {
 	if len(fns) == 0 {
 		return tc, nil
 	}
+	o := *opts // the copy the overrides change; only this path pays for it
 	for _, fn := range fns {
-		fn(&opts)
+		fn(&o)
 	}
-	return tc.With(toTransport(opts))
+	return tc.With(toTransport(o))
 }
 
 // SetClock replaces the local clock; for tests.
@@ -135,7 +124,7 @@ func (r *Response) DecodeError(err error) error {
 // nonce, and retrying as the policy allows. The error is an *APIError for
 // an answer from the service; for a failure to get one it wraps the cause
 // (and the context's error when ctx ended the call).
-func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
+func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	s := c.s
 	var (
 		lastErr     error
@@ -146,21 +135,22 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		if err == nil && apiErr == nil {
 			return resp, nil
 		}
+		fail := func(err error) (Response, error) { return Response{}, err }
 		retry, base := false, time.Duration(0)
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
-				return nil, c.ctxError(r, ctx, lastErr)
+				return fail(c.ctxError(r, ctx, lastErr))
 			}
 			var fatal *fatalError
 			if errors.As(err, &fatal) {
-				return nil, fatal.err
+				return fail(fatal.err)
 			}
 			lastErr = err
 			retry, base = retryableTransportError(err), baseBackoff
 		default:
 			lastErr = apiErr
-			if errors.Is(apiErr, signer.ErrClockSkew) && !skewRetried && c.learnSkew(resp) {
+			if errors.Is(apiErr, signer.ErrClockSkew) && !skewRetried && c.learnSkew(resp.Header) {
 				// The request was signed with a time the service rejects:
 				// correct the clock and try once more at once, outside the
 				// attempt budget.
@@ -171,17 +161,17 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 			retry, base = retryableAPIError(apiErr)
 		}
 		if !retry || attempt >= s.maxAttempts {
-			return nil, lastErr
+			return fail(lastErr)
 		}
 		delay := backoff(attempt, base, s.maxBackoff)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
 			// Sleeping would outlast the caller's deadline: report the real
 			// failure now rather than a bare deadline error later.
-			return nil, lastErr
+			return fail(lastErr)
 		}
 		c.debug(ctx, "alisecret: retrying", slog.String("operation", r.Operation), slog.Int("attempt", attempt), slog.Duration("delay", delay))
 		if !sleep(ctx, delay) {
-			return nil, c.ctxError(r, ctx, lastErr)
+			return fail(c.ctxError(r, ctx, lastErr))
 		}
 	}
 }
@@ -196,42 +186,41 @@ func (e *fatalError) Unwrap() error { return e.err }
 // attempt makes one try. It returns the response (also for an error answer,
 // so its headers can be read), the error answer decoded, or a transport
 // error.
-func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, *signer.APIError, error) {
+func (c *Client) attempt(ctx context.Context, r *Request, n int) (Response, *signer.APIError, error) {
 	s := c.s
 	creds, err := s.creds.get(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, err
+			return Response{}, nil, err
 		}
-		return nil, nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
-	}
-	req, sig, err := c.build(ctx, r, creds)
-	if err != nil {
-		return nil, nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
+		return Response{}, nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
 	}
 	actx := ctx
 	if s.attemptTimeout > 0 {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, s.attemptTimeout)
 		defer cancel()
-		req = req.WithContext(actx)
+	}
+	req, err := c.build(actx, r, creds)
+	if err != nil {
+		return Response{}, nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
 	}
 	start := time.Now()
 	httpResp, err := s.http.Do(req)
 	if err != nil {
 		err = c.transportError(r, req, n, err)
 		c.debug(ctx, "alisecret: attempt failed", slog.String("operation", r.Operation), slog.Int("attempt", n), slog.Duration("latency", time.Since(start)), slog.String("error", err.Error()))
-		return nil, nil, err
+		return Response{}, nil, err
 	}
 	body, err := readBody(httpResp.Body, httpResp.ContentLength, MaxResponseBytes)
 	_ = httpResp.Body.Close()
 	if err != nil {
 		if errors.Is(err, signer.ErrResponseTooLarge) {
-			return nil, nil, &fatalError{fmt.Errorf("%s %s: HTTP %d: %w", c.svc.Name, r.Operation, httpResp.StatusCode, err)}
+			return Response{}, nil, &fatalError{fmt.Errorf("%s %s: HTTP %d: %w", c.svc.Name, r.Operation, httpResp.StatusCode, err)}
 		}
-		return nil, nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
+		return Response{}, nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
 	}
-	resp := &Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body, service: c.svc.Name, operation: r.Operation}
+	resp := Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body, service: c.svc.Name, operation: r.Operation}
 	var apiErr *signer.APIError
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr = DecodeError(c.svc.Name, r.Operation, resp.StatusCode, resp.Header, body)
@@ -240,7 +229,7 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, *si
 	}
 	if apiErr != nil {
 		apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
-		rd := redactor{secrets: [3]string{creds.AccessKeySecret, creds.SecurityToken, sig}}
+		rd := redactor{secrets: [3]string{creds.AccessKeySecret, creds.SecurityToken, signatureOf(req)}}
 		rd.scrub(apiErr)
 	}
 	if s.logger != nil && s.logger.Enabled(ctx, slog.LevelDebug) {
@@ -256,55 +245,56 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, *si
 	return resp, apiErr, nil
 }
 
-// build makes the signed HTTP request for one attempt and returns the
-// signature, so it can be scrubbed from anything the service sends back.
-func (c *Client) build(ctx context.Context, r *Request, creds signer.Credentials) (*http.Request, string, error) {
+// build makes the signed HTTP request for one attempt, bound to ctx.
+func (c *Client) build(ctx context.Context, r *Request, creds signer.Credentials) (*http.Request, error) {
 	s := c.s
 	now := c.clock.Now()
 	nonce, err := newNonce()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	path := r.Path
 	if c.svc.Style == RPC || path == "" {
 		path = "/"
 	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.URL.Scheme, req.URL.Host, req.URL.Path, req.Host = s.scheme, s.host, path, s.host
+	h := req.Header
 	sr := &signer.Request{Method: r.Method, Host: s.host, Path: path, Query: r.Query, Action: r.Operation, Version: c.svc.Version}
-	h := make(http.Header, 12)
-	var rawQuery, sig string
 	switch {
 	case c.svc.Style == RPC && s.sigVersion == signer.V1:
-		if rawQuery, err = signer.SignRPC(sr, creds, now, nonce); err != nil {
-			return nil, "", err
-		}
-		h["Accept"] = []string{"application/json"}
-		if i := strings.LastIndex(rawQuery, "&Signature="); i >= 0 {
-			sig, _ = url.QueryUnescape(rawQuery[i+len("&Signature="):])
+		// No Accept header: Format=JSON decides, and every header costs
+		// allocations in http.Client's per-request header copy.
+		if req.URL.RawQuery, err = signer.SignRPC(sr, creds, now, nonce); err != nil {
+			return nil, err
 		}
 	case s.sigVersion == signer.V3:
 		if err = signer.SignACS3(h, sr, creds, now, nonce); err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		rawQuery = signer.CanonicalQuery(r.Query)
-		sig = signatureFromAuthorization(h.Get("Authorization"))
+		req.URL.RawQuery = signer.CanonicalQuery(r.Query)
 	default:
 		if err = signer.SignROA(h, sr, creds, now, nonce); err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		rawQuery = signer.CanonicalQuery(r.Query)
-		sig = signatureFromAuthorization(h.Get("Authorization"))
+		req.URL.RawQuery = signer.CanonicalQuery(r.Query)
 	}
-	h["User-Agent"] = []string{s.userAgent}
-	req := (&http.Request{
-		Method:     r.Method,
-		URL:        &url.URL{Scheme: s.scheme, Host: s.host, Path: path, RawQuery: rawQuery},
-		Proto:      "HTTP/1.1",
-		ProtoMajor: 1,
-		ProtoMinor: 1,
-		Header:     h,
-		Host:       s.host,
-	}).WithContext(ctx)
-	return req, sig, nil
+	h["User-Agent"] = s.userAgent
+	return req, nil
+}
+
+// signatureOf returns the signature a request carries (RPC: the Signature
+// parameter; ROA and ACS3: from Authorization), for scrubbing it from what
+// the service sends back. Only error paths need it.
+func signatureOf(req *http.Request) string {
+	if i := strings.LastIndex(req.URL.RawQuery, "&Signature="); i >= 0 {
+		sig, _ := url.QueryUnescape(req.URL.RawQuery[i+len("&Signature="):])
+		return sig
+	}
+	return signatureFromAuthorization(req.Header.Get("Authorization"))
 }
 
 // signatureFromAuthorization takes the signature out of an ROA v1
@@ -332,11 +322,8 @@ func newNonce() (string, error) {
 
 // learnSkew takes the service's time from the Date header of a clock-skew
 // answer and keeps the offset for every later request of this client.
-func (c *Client) learnSkew(resp *Response) bool {
-	if resp == nil {
-		return false
-	}
-	server, err := http.ParseTime(resp.Header.Get("Date"))
+func (c *Client) learnSkew(h http.Header) bool {
+	server, err := http.ParseTime(h.Get("Date"))
 	if err != nil {
 		return false
 	}

@@ -81,7 +81,7 @@ type settings struct {
 	attemptTimeout time.Duration
 	sigVersion     signer.Version
 	logger         *slog.Logger
-	userAgent      string
+	userAgent      []string // the User-Agent header value, shared by every request
 }
 
 func invalidOption(svc, field, format string, args ...any) error {
@@ -126,7 +126,7 @@ func resolve(svc Service, o Options, guard *credGuard) (*settings, error) {
 	} else {
 		s.creds = newCredGuard(o.Credentials)
 	}
-	s.userAgent = userAgent(o.UserAgent)
+	s.userAgent = []string{userAgent(o.UserAgent)}
 	return s, nil
 }
 

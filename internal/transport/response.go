@@ -14,25 +14,37 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// readBody reads at most limit bytes of r. A body longer than limit is an
-// error matching signer.ErrResponseTooLarge; nothing past the limit is kept.
+// readBody reads at most limit bytes of r into one buffer sized from the
+// Content-Length when there is one. A body longer than limit is an error
+// matching signer.ErrResponseTooLarge; nothing past the limit is kept.
 func readBody(r io.Reader, contentLength int64, limit int64) ([]byte, error) {
 	if contentLength > limit {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds the %d-byte limit", signer.ErrResponseTooLarge, contentLength, limit)
 	}
 	size := int64(512)
 	if contentLength >= 0 {
-		size = contentLength + 1 // +1 so a correct length needs no regrowth to see EOF
+		size = contentLength + 1 // room to see EOF without growing
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
+			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if int64(len(buf)) > limit {
+				return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if n > limit {
-		return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
-	}
-	return buf.Bytes(), nil
 }
 
 // flexString decodes a JSON string, number, boolean or null as text; the

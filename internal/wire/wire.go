@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,10 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*s = ""
 	case b[0] == '"':
+		if v, ok := plainString(b); ok {
+			*s = String(v)
+			return nil
+		}
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
 			return err
@@ -34,6 +39,39 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// plainString returns the text of a JSON string literal that has no escapes
+// and no control characters, the common case, without running a decoder.
+// encoding/json has already checked that b is valid JSON.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	inner := b[1 : len(b)-1]
+	for _, c := range inner {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return "", false // escapes, and non-ASCII that may need UTF-8 repair, take the full path
+		}
+	}
+	if v, ok := interned[string(inner)]; ok { // the lookup itself does not allocate
+		return v, true
+	}
+	return string(inner), true
+}
+
+// interned holds the enumerated values the services send again and again
+// (types, stages, states), so decoding them allocates nothing.
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, v := range []string{
+		"text", "binary", "Generic", "Rds", "RAMCredentials", "ECS", "Redis", "PolarDB",
+		"Enabled", "Disabled", "Invalid", "ACSCurrent", "ACSPrevious", "ACSPending",
+		"true", "false", "200", "success", "Opaque", "kubernetes.io/dockerconfigjson",
+	} {
+		m[v] = v
+	}
+	return m
+}()
 
 // JSONText decodes a value the service sends either as a string holding
 // JSON or as the JSON itself (ExtendedConfig): a string is unquoted, any
@@ -126,11 +164,8 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 	case b[0] == '{' && unwrap:
 		// A one-key object is a wrapper ({"Tag":[...]}, {"Tag":{...}})
 		// unless it is itself an element, i.e. its key is a field of T.
-		var wrapper map[string]json.RawMessage
-		if err := json.Unmarshal(b, &wrapper); err == nil && len(wrapper) == 1 && !decodesStrictly[T](b) {
-			for _, inner := range wrapper {
-				return l.decode(inner, false)
-			}
+		if inner, ok := singleValue(b); ok && !elementObject[T](b) {
+			return l.decode(inner, false)
 		}
 	}
 	var one T
@@ -141,12 +176,153 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 	return nil
 }
 
-// decodesStrictly reports whether b decodes into a T with no unknown fields.
-func decodesStrictly[T any](b []byte) bool {
+// elementObject reports whether the object b decodes into a T with no
+// unknown fields. A string never decodes from an object, so the common
+// List[string] needs no decoder.
+func elementObject[T any](b []byte) bool {
+	if reflect.TypeFor[T]().Kind() == reflect.String {
+		return false
+	}
+	var v T
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	var v T
 	return dec.Decode(&v) == nil
+}
+
+// singleValue returns the value of a JSON object that has exactly one key,
+// without allocating. b is valid JSON (encoding/json checked it).
+func singleValue(b []byte) ([]byte, bool) {
+	i := skipSpace(b, 1) // past '{'
+	if i >= len(b) || b[i] != '"' {
+		return nil, false
+	}
+	i = skipString(b, i)
+	i = skipSpace(b, i)
+	if i >= len(b) || b[i] != ':' {
+		return nil, false
+	}
+	start := skipSpace(b, i+1)
+	end := skipValue(b, start)
+	j := skipSpace(b, end)
+	if j >= len(b) || b[j] != '}' || skipSpace(b, j+1) != len(b) { // more keys, or not one object
+		return nil, false
+	}
+	return b[start:end], true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string literal starting at b[i].
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// skipValue returns the index after the JSON value starting at b[i].
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == '"':
+			i = skipString(b, i)
+			if depth == 0 {
+				return i
+			}
+			continue
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// Time decodes a time in any form ParseTime reads. The common
+// "2006-01-02T15:04:05Z" is parsed from the JSON bytes directly; any other
+// text is kept and parsed by Value, whose error the caller can tie to the
+// field's name.
+type Time struct {
+	t   time.Time
+	raw string // set when the fast path did not apply
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	*t = Time{}
+	if len(b) == 22 && b[0] == '"' && b[21] == '"' {
+		if v, ok := parseUTCSeconds(b[1:21]); ok {
+			t.t = v
+			return nil
+		}
+	}
+	var s String
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	t.raw = string(s)
+	return nil
+}
+
+// Value returns the time (UTC; zero when absent).
+func (t Time) Value() (time.Time, error) {
+	if t.raw == "" {
+		return t.t, nil
+	}
+	return ParseTime(t.raw)
+}
+
+// parseUTCSeconds parses exactly "2006-01-02T15:04:05Z", rejecting
+// out-of-range fields rather than normalising them.
+func parseUTCSeconds(b []byte) (time.Time, bool) {
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	if b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+		return time.Time{}, false
+	}
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 2)
+	day, ok3 := num(8, 2)
+	hour, ok4 := num(11, 2)
+	minute, ok5 := num(14, 2)
+	sec, ok6 := num(17, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
+	if t.Day() != day { // 30 February and the like
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // ParseTime reads the time formats the services use: RFC 3339 with or

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -116,10 +117,94 @@ func FuzzList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var l List[string]
 		err := json.Unmarshal(b, &l) // must not panic or recurse without end
+		var m map[string]json.RawMessage
+		if json.Unmarshal(b, &m) == nil && bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+			inner, ok := singleValue(bytes.TrimSpace(b))
+			require.Equal(t, len(m) == 1 && !hasDuplicateKeys(b), ok, "one-key object detection")
+			if ok && len(m) == 1 {
+				for _, v := range m {
+					require.Equal(t, string(v), string(inner))
+				}
+			}
+		}
 		var plain []string
 		if json.Unmarshal(b, &plain) == nil && len(plain) > 0 {
 			require.NoError(t, err)
 			require.Equal(t, plain, []string(l), "a bare array decodes as itself")
 		}
 	})
+}
+
+func TestSingleValue(t *testing.T) {
+	cases := map[string]string{
+		`{"a":[1,2]}`:               `[1,2]`,
+		` { "a" : {"b":"}"} } `[1:]: `{"b":"}"}`,
+		`{"a\"b":"x"}`:              `"x"`,
+		`{"a":null}`:                `null`,
+		`{"a":12.5e3}`:              `12.5e3`,
+		`{"a":"q\\"}`:               `"q\\"`,
+	}
+	for in, want := range cases {
+		got, ok := singleValue([]byte(in))
+		require.True(t, ok, in)
+		assert.Equal(t, want, string(got), in)
+	}
+	for _, in := range []string{`{}`, `{"a":1,"b":2}`, `{"a":[1],"b":2}`} {
+		_, ok := singleValue([]byte(in))
+		assert.False(t, ok, in)
+	}
+}
+
+func TestPlainStringMatchesDecoder(t *testing.T) {
+	for _, in := range []string{`""`, `"abc"`, `"a\"b"`, `"\u00e9"`, `"é"`, `"a\\b"`, `"tab\tx"`} {
+		var viaFast String
+		if err := json.Unmarshal([]byte(in), &viaFast); err != nil {
+			continue // invalid JSON (the raw tab) is the decoder's to reject
+		}
+		var std string
+		require.NoError(t, json.Unmarshal([]byte(in), &std))
+		assert.Equal(t, std, string(viaFast), in)
+	}
+}
+
+// hasDuplicateKeys reports a top-level object with a key given twice, which
+// a map collapses to one.
+func hasDuplicateKeys(b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	n := 0
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			return false
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false
+		}
+		n++
+	}
+	return n > 1
+}
+
+func TestTimeFastPathAgreesWithParseTime(t *testing.T) {
+	for _, in := range []string{"2022-02-21T15:39:26Z", "2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z", "2022-13-01T00:00:00Z",
+		"2022-02-21T24:00:00Z", "2022-02-21 15:39:26", "2022-02-21T15:39:26+08:00", "2022-02-21T15:39:2xZ", "", "0000-01-01T00:00:00Z"} {
+		var w Time
+		require.NoError(t, json.Unmarshal([]byte(`"`+in+`"`), &w), in)
+		got, gotErr := w.Value()
+		want, wantErr := ParseTime(in)
+		assert.Equal(t, wantErr != nil, gotErr != nil, in)
+		assert.True(t, want.Equal(got), "%s: %v vs %v", in, got, want)
+	}
+	var w Time
+	require.NoError(t, json.Unmarshal([]byte(`1645457966000`), &w))
+	got, err := w.Value()
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2022, 2, 21, 15, 39, 26, 0, time.UTC), got)
+	require.NoError(t, json.Unmarshal([]byte(`null`), &w))
+	got, err = w.Value()
+	require.NoError(t, err)
+	assert.True(t, got.IsZero())
 }
