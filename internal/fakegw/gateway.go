@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,8 +30,11 @@ type Fault struct {
 	Message     string
 	Body        string
 	ContentType string
+	BodySize    int
 	Delay       time.Duration
 	Reset       bool
+	ResetAfter  int
+	Date        time.Time
 }
 
 // Error is an error answer: HTTP status, code and message.
@@ -98,7 +103,10 @@ func (g *Gateway) apply(w http.ResponseWriter, r *http.Request, f Fault) bool {
 			return true
 		}
 	}
-	if f.Reset {
+	if !f.Date.IsZero() {
+		w.Header().Set("Date", f.Date.UTC().Format(http.TimeFormat))
+	}
+	if f.Reset && f.ResetAfter <= 0 { // before any byte of the answer
 		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 			if tc, ok := conn.(*net.TCPConn); ok {
 				_ = tc.SetLinger(0) // send RST, not FIN
@@ -107,11 +115,24 @@ func (g *Gateway) apply(w http.ResponseWriter, r *http.Request, f Fault) bool {
 		}
 		return true
 	}
+	body := f.Body
+	if f.BodySize > 0 {
+		body = strings.Repeat("x", f.BodySize)
+	}
 	switch {
-	case f.Body != "" || f.ContentType != "":
+	case body != "" || f.ContentType != "":
 		w.Header().Set("Content-Type", f.ContentType)
+		if f.Reset { // promise the whole body, send part of it, drop the connection
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(orStatus(f.Status, http.StatusOK))
+			_, _ = w.Write([]byte(body[:min(f.ResetAfter, len(body))]))
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+			panic(http.ErrAbortHandler) // net/http closes the connection quietly
+		}
 		w.WriteHeader(orStatus(f.Status, http.StatusOK))
-		_, _ = w.Write([]byte(f.Body))
+		_, _ = w.Write([]byte(body))
 		return true
 	case f.Status != 0 || f.Code != "":
 		write := g.WriteFault

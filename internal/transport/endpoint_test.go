@@ -3,6 +3,7 @@ package transport
 import (
 	"crypto/tls"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +100,34 @@ func TestDefaultHTTPClient(t *testing.T) {
 	assert.Equal(t, 10*time.Second, tr.ResponseHeaderTimeout)
 	assert.Equal(t, 5*time.Second, tr.TLSHandshakeTimeout)
 	assert.NotNil(t, tr.Proxy)
+}
+
+// FuzzResolveEndpoint varies what callers control (region, network,
+// endpoint); the product is one of the two the clients pass.
+func FuzzResolveEndpoint(f *testing.F) {
+	f.Add(false, "cn-hangzhou", "", "")
+	f.Add(true, "cn-beijing", "vpc", "")
+	f.Add(false, "", "", "https://kst-abc.cryptoservice.kms.aliyuncs.com/")
+	f.Add(false, "", "", "http://[::1]:8080")
+	f.Add(false, "x", "y", "user:pw@host:1/path?q#f")
+	f.Fuzz(func(t *testing.T, isSAE bool, region, network, endpoint string) {
+		product := "kms"
+		if isSAE {
+			product = "sae"
+		}
+		scheme, host, err := ResolveEndpoint(product, region, network, endpoint)
+		if err != nil {
+			require.ErrorIs(t, err, signer.ErrInvalidInput)
+			return
+		}
+		require.Contains(t, []string{"http", "https"}, scheme)
+		require.NotEmpty(t, host)
+		require.False(t, strings.ContainsAny(host, "/?#@ \t\r\n"), "host %q", host)
+		if endpoint == "" {
+			require.Equal(t, "https", scheme)
+			require.True(t, strings.HasSuffix(host, "."+region+".aliyuncs.com"), host)
+		} else if !strings.Contains(endpoint, "://") {
+			require.Equal(t, "https", scheme, "a bare host means https")
+		}
+	})
 }

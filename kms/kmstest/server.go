@@ -127,20 +127,26 @@ func (s *Server) Client(optFns ...func(*kms.Options)) (*kms.Client, error) {
 // the ones it failed or rejected.
 func (s *Server) Requests() int { return s.gw.Requests() }
 
-// Fault scripts the answer to one request. Set Status (with Code and
-// Message for the gateway's JSON error body, or Body and ContentType for a
-// raw body), Delay, Reset, or a combination: Delay waits first (ending
-// early if the client gives up), then Reset drops the connection, or the
-// status and body are sent. A Fault with only Delay set delays a normal
-// answer. A Code without Status is sent with HTTP 500.
+// Fault scripts the answer to one request. Delay waits first (ending early
+// if the client gives up). Date sets the answer's Date header. Then:
+//   - Reset alone drops the connection before any byte of the answer;
+//   - Body (or BodySize bytes of "x") with ContentType and Status (default
+//     200) is sent raw; with Reset too, the headers promise the whole body,
+//     ResetAfter bytes of it are sent and the connection is dropped;
+//   - Code and Message (Status default 500) are sent as the gateway's JSON error body;
+//   - with none of those, the normal answer follows (so a Fault with only
+//     Delay or Date changes just that).
 type Fault struct {
 	Status      int
 	Code        string
 	Message     string
 	Body        string
 	ContentType string
+	BodySize    int
 	Delay       time.Duration
 	Reset       bool
+	ResetAfter  int
+	Date        time.Time
 }
 
 // FailNext queues faults: each of the next requests takes the next one.

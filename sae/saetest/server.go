@@ -124,18 +124,27 @@ func (s *Server) Client(optFns ...func(*sae.Options)) (*sae.Client, error) {
 // Requests returns how many requests the server has received.
 func (s *Server) Requests() int { return s.gw.Requests() }
 
-// Fault scripts the answer to one request, like kmstest.Fault. A Code is
-// answered in SAE's envelope ("Success": false, ErrorCode), with Status
-// (default 500); Status 200 with a Code gives the HTTP 200 failure SAE can
-// send.
+// Fault scripts the answer to one request. Delay waits first (ending early
+// if the client gives up). Date sets the answer's Date header. Then:
+//   - Reset alone drops the connection before any byte of the answer;
+//   - Body (or BodySize bytes of "x") with ContentType and Status (default
+//     200) is sent raw; with Reset too, the headers promise the whole body,
+//     ResetAfter bytes of it are sent and the connection is dropped;
+//   - Code and Message (Status default 500) are sent as SAE's envelope ("Success": false, ErrorCode); Status 200 with a
+//     Code gives the HTTP 200 failure SAE can send;
+//   - with none of those, the normal answer follows (so a Fault with only
+//     Delay or Date changes just that).
 type Fault struct {
 	Status      int
 	Code        string
 	Message     string
 	Body        string
 	ContentType string
+	BodySize    int
 	Delay       time.Duration
 	Reset       bool
+	ResetAfter  int
+	Date        time.Time
 }
 
 // FailNext queues faults: each of the next requests takes the next one.
