@@ -63,6 +63,12 @@
 // teaches the client the service's time (from the Date header) and is
 // retried once at once. Backoff never sleeps past the context's deadline.
 //
+// # Caching
+//
+// Cache serves GetSecretValue from memory with a TTL, refresh ahead of
+// expiry, bounded staleness when KMS fails, single flight for concurrent
+// misses and LRU bounds; see NewCache.
+//
 // # Testing
 //
 // Package kmstest starts an in-process KMS that verifies signatures and

@@ -94,3 +94,35 @@ func ExampleClient_DescribeSecret() {
 	// acs:kms:cn-hangzhou:1234567890123456:secret/prod/api-key
 	// payment gateway key 720h0m0s [{team payments}]
 }
+
+func ExampleCache() {
+	srv := kmstest.NewServer()
+	defer srv.Close()
+	srv.PutSecretValue("prod/api-key", "key-v1")
+	client, _ := srv.Client()
+
+	cache := kms.NewCache(client, kms.CacheOptions{
+		TTL:      5 * time.Minute, // serve from memory this long
+		MaxStale: time.Hour,       // if KMS is down, keep serving the last value this long
+	})
+	defer cache.Close()
+
+	for i := 0; i < 3; i++ {
+		out, err := cache.Get(context.Background(), "prod/api-key")
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(len(out.SecretData))
+	}
+	fmt.Println("requests to KMS:", srv.Requests())
+
+	srv.PutSecretValue("prod/api-key", "key-v2-rotated") // a rotation hook would call Refresh
+	out, _ := cache.Refresh(context.Background(), "prod/api-key")
+	fmt.Println(out.VersionStages, len(out.SecretData))
+	// Output:
+	// 6
+	// 6
+	// 6
+	// requests to KMS: 1
+	// [ACSCurrent] 14
+}
