@@ -3,10 +3,10 @@ package kms
 import (
 	"context"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -106,9 +106,24 @@ func (c *Client) Options() Options { return c.opts }
 // Endpoint returns the base URL requests go to.
 func (c *Client) Endpoint() string { return c.tc.Endpoint() }
 
-// call sends one operation request, with per-call option overrides, and
-// returns the success answer.
-func (c *Client) call(ctx context.Context, op string, query url.Values, optFns []func(*Options)) (transport.Response, error) {
+// secretBody is an operation's wire document, which names its secret.
+type secretBody interface{ secretName() wire.String }
+
+func (w *getSecretValueWire) secretName() wire.String { return w.SecretName }
+func (w *describeSecretWire) secretName() wire.String { return w.SecretName }
+
+// send validates the secret name (field names it in the error), sends the
+// operation with per-call option overrides, and decodes the success answer
+// into w. An answer that does not name the secret is an error: a 2xx body
+// that is not the operation's document must never pass for a success.
+func (c *Client) send(ctx context.Context, op, field, secretName string, in any, w secretBody, optFns []func(*Options)) (transport.Response, error) {
+	if secretName == "" {
+		return transport.Response{}, invalid(op, field+" is required")
+	}
+	q, err := transport.EncodeQuery(service.Name, op, in)
+	if err != nil {
+		return transport.Response{}, err
+	}
 	tc, err := transport.ForCall(c.tc, &c.opts, optFns, Options.transport)
 	if err != nil {
 		return transport.Response{}, err
@@ -116,5 +131,15 @@ func (c *Client) call(ctx context.Context, op string, query url.Values, optFns [
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: query})
+	resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: q})
+	if err != nil {
+		return resp, err
+	}
+	if err := resp.Decode(w); err != nil {
+		return resp, err
+	}
+	if w.secretName() == "" {
+		return resp, resp.DecodeError(errNotSecretBody)
+	}
+	return resp, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/alisecret/alisecret-go/internal/transport"
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
@@ -81,23 +80,10 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	if in.SecretName == "" {
-		return nil, invalid(op, "DescribeSecretInput.SecretName is required")
-	}
-	q, err := transport.EncodeQuery("kms", op, in)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.call(ctx, op, q, optFns)
-	if err != nil {
-		return nil, err
-	}
 	var w describeSecretWire
-	if err := resp.Decode(&w); err != nil {
+	resp, err := c.send(ctx, op, "DescribeSecretInput.SecretName", in.SecretName, in, &w, optFns)
+	if err != nil {
 		return nil, err
-	}
-	if w.SecretName == "" {
-		return nil, resp.DecodeError(errNotSecretBody)
 	}
 	out := &DescribeSecretOutput{
 		SecretName:        string(w.SecretName),

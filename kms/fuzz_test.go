@@ -1,15 +1,12 @@
 package kms_test
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/internal/rawserver"
 	"github.com/alisecret/alisecret-go/kms"
-	"github.com/alisecret/alisecret-go/signer"
 )
 
 // FuzzResponses feeds arbitrary status codes and bodies to both operations:
@@ -22,40 +19,20 @@ func FuzzResponses(f *testing.F) {
 	f.Add(404, []byte(`{"Code":"Forbidden.ResourceNotFound","Message":"Resource not found"}`))
 	f.Add(502, []byte(`<html><title>502</title></html>`))
 	f.Add(200, []byte(`{"SecretName":"s","CreateTime":"2018-07-05T08:22:03Z","LastRotationDate":1700000000000}`))
-	var (
-		mu     sync.Mutex
-		status int
-		body   []byte
-	)
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		st, b := status, body
-		mu.Unlock()
-		w.WriteHeader(st)
-		_, _ = w.Write(b)
-	}))
-	defer hs.Close()
-	c, err := kms.New(kms.Options{Endpoint: hs.URL, Credentials: signer.StaticCredentials("id", "secret", ""), RetryMaxAttempts: 1})
-	require.NoError(f, err)
+	srv := rawserver.New(f)
+	c := rawClient(f, srv)
 	f.Fuzz(func(t *testing.T, st int, b []byte) {
-		mu.Lock()
-		status, body = 200+((st%400)+400)%400, b // 200..599
-		mu.Unlock()
+		status := 200 + ((st%400)+400)%400 // 200..599
+		srv.Set(status, b)
 		g, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "s"})
 		if err == nil {
-			require.True(t, st2xx(&mu, &status))
+			require.True(t, status < 300)
 			require.NotEmpty(t, g.SecretName)
 		}
 		d, err := c.DescribeSecret(ctx, &kms.DescribeSecretInput{SecretName: "s"})
 		if err == nil {
-			require.True(t, st2xx(&mu, &status))
+			require.True(t, status < 300)
 			require.NotEmpty(t, d.SecretName)
 		}
 	})
-}
-
-func st2xx(mu *sync.Mutex, status *int) bool {
-	mu.Lock()
-	defer mu.Unlock()
-	return *status < 300
 }

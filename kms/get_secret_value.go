@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alisecret/alisecret-go/internal/transport"
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
@@ -84,23 +83,10 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	if in.SecretName == "" {
-		return nil, invalid(op, "GetSecretValueInput.SecretName is required")
-	}
-	q, err := transport.EncodeQuery("kms", op, in)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.call(ctx, op, q, optFns)
-	if err != nil {
-		return nil, err
-	}
 	var w getSecretValueWire
-	if err := resp.Decode(&w); err != nil {
+	resp, err := c.send(ctx, op, "GetSecretValueInput.SecretName", in.SecretName, in, &w, optFns)
+	if err != nil {
 		return nil, err
-	}
-	if w.SecretName == "" {
-		return nil, resp.DecodeError(errNotSecretBody)
 	}
 	out := &GetSecretValueOutput{
 		SecretName:        string(w.SecretName),

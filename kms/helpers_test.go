@@ -2,14 +2,13 @@ package kms_test
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/internal/rawserver"
 	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/signer"
@@ -30,21 +29,22 @@ func fixture(t *testing.T, name string) []byte {
 }
 
 // rawServer answers every request with status and body, and returns a
-// client pointed at it.
+// client pointed at it that makes one attempt.
 func rawServer(t *testing.T, status int, body []byte) *kms.Client {
 	t.Helper()
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(hs.Close)
+	srv := rawserver.New(t)
+	srv.Set(status, body)
+	return rawClient(t, srv)
+}
+
+func rawClient(tb testing.TB, srv *rawserver.Server) *kms.Client {
+	tb.Helper()
 	c, err := kms.New(kms.Options{
-		Endpoint:         hs.URL,
+		Endpoint:         srv.URL,
 		Credentials:      signer.StaticCredentials("id", "secret", ""),
 		RetryMaxAttempts: 1,
 	})
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return c
 }
 

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/internal/rawserver"
 	"github.com/alisecret/alisecret-go/sae"
 	"github.com/alisecret/alisecret-go/sae/saetest"
 	"github.com/alisecret/alisecret-go/signer"
@@ -37,20 +36,24 @@ func fixture(t *testing.T, name string) []byte {
 	return f.Body
 }
 
-// rawServer answers with status and body, recording the last request.
-func rawServer(t *testing.T, status int, body []byte, last **http.Request) *sae.Client {
+// rawServer answers every request with status and body; the returned
+// server records the last request.
+func rawServer(t *testing.T, status int, body []byte) (*sae.Client, *rawserver.Server) {
 	t.Helper()
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if last != nil {
-			*last = r.Clone(context.Background())
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(hs.Close)
-	c, err := sae.New(sae.Options{Endpoint: hs.URL, Credentials: signer.StaticCredentials("id", "secret", ""), RetryMaxAttempts: 1})
-	require.NoError(t, err)
+	srv := rawserver.New(t)
+	srv.Set(status, body)
+	return rawClient(t, srv), srv
+}
+
+func rawClientFor(t *testing.T, status int, body []byte) *sae.Client {
+	c, _ := rawServer(t, status, body)
+	return c
+}
+
+func rawClient(tb testing.TB, srv *rawserver.Server) *sae.Client {
+	tb.Helper()
+	c, err := sae.New(sae.Options{Endpoint: srv.URL, Credentials: signer.StaticCredentials("id", "secret", ""), RetryMaxAttempts: 1})
+	require.NoError(tb, err)
 	return c
 }
 
@@ -64,8 +67,7 @@ func newFake(t *testing.T, opts ...saetest.Option) (*saetest.Server, *sae.Client
 }
 
 func TestDescribeSecretDocumentedExample(t *testing.T) {
-	var req *http.Request
-	c := rawServer(t, 200, fixture(t, "describe_secret.json"), &req)
+	c, srv := rawServer(t, 200, fixture(t, "describe_secret.json"))
 	out, err := c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "cn-beijing:test", SecretID: 16})
 	require.NoError(t, err)
 	assert.Equal(t, "91F93257-7A4A-4BD3-9A7E-2F6EAE6D****", out.RequestID)
@@ -87,6 +89,8 @@ func TestDescribeSecretDocumentedExample(t *testing.T) {
 	assert.Equal(t, registryPassword, a.Password)
 
 	// The wire request: GET on the resource path, ":" encoded in the URL.
+	req := srv.Last()
+	require.NotNil(t, req)
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, sae.Path, req.URL.Path)
 	assert.Equal(t, "NamespaceId=cn-beijing%3Atest&SecretId=16", req.URL.RawQuery)
@@ -188,7 +192,7 @@ func TestStrictSuccessBodies(t *testing.T) {
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
-			out, err := rawServer(t, 200, []byte(body), nil).DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "n", SecretID: 1})
+			out, err := rawClientFor(t, 200, []byte(body)).DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "n", SecretID: 1})
 			require.Error(t, err)
 			assert.Nil(t, out)
 			assert.Contains(t, err.Error(), "sae DescribeSecret: decoding the response")
@@ -196,7 +200,7 @@ func TestStrictSuccessBodies(t *testing.T) {
 		})
 	}
 	// Numbers as strings are fine.
-	out, err := rawServer(t, 200, []byte(`{"Success":"true","Data":{"SecretId":"16","CreateTime":"1593746835111"}}`), nil).
+	out, err := rawClientFor(t, 200, []byte(`{"Success":"true","Data":{"SecretId":"16","CreateTime":"1593746835111"}}`)).
 		DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "n", SecretID: 16})
 	require.NoError(t, err)
 	assert.Equal(t, int64(16), out.Secret.SecretID)

@@ -129,6 +129,19 @@ func (s *Server) secret(name string) (Secret, bool) {
 	return cloneSecret(*sec), true
 }
 
+// requested returns the secret the request's SecretName names.
+func (s *Server) requested(get func(string) string) (Secret, *fakegw.Error) {
+	name := get("SecretName")
+	if name == "" {
+		return Secret{}, fakegw.Missing("SecretName")
+	}
+	sec, ok := s.secret(name)
+	if !ok {
+		return Secret{}, errNotFound
+	}
+	return sec, nil
+}
+
 var errNotFound = &fakegw.Error{Status: 404, Code: "Forbidden.ResourceNotFound", Message: "Resource not found"}
 
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
@@ -162,13 +175,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][
 }
 
 func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
-	name := get("SecretName")
-	if name == "" {
-		return nil, fakegw.Missing("SecretName")
-	}
-	sec, ok := s.secret(name)
-	if !ok {
-		return nil, errNotFound
+	sec, e := s.requested(get)
+	if e != nil {
+		return nil, e
 	}
 	if get("DryRun") == "true" {
 		return nil, &fakegw.Error{Status: 400, Code: "DryRunOperation", Message: "Request validation has been passed with DryRun flag set."}
@@ -204,13 +213,9 @@ func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakeg
 }
 
 func (s *Server) describeSecret(get func(string) string) (map[string]any, *fakegw.Error) {
-	name := get("SecretName")
-	if name == "" {
-		return nil, fakegw.Missing("SecretName")
-	}
-	sec, ok := s.secret(name)
-	if !ok {
-		return nil, errNotFound
+	sec, e := s.requested(get)
+	if e != nil {
+		return nil, e
 	}
 	out := map[string]any{
 		"SecretName":        sec.Name,
