@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
@@ -30,6 +31,12 @@ var ErrSecretNotFound = signer.ErrNotFound
 // are good.
 var ErrDryRun = signer.ErrDryRun
 
+// HTTPClient sends one HTTP request; *http.Client satisfies it, and so
+// does any wrapper (tracing, metrics, a test double).
+type HTTPClient interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
 // Options configure a Client. The zero value of each field is usable; only
 // a region (here or in ALIBABA_CLOUD_REGION_ID) or an Endpoint is required.
 type Options struct {
@@ -48,10 +55,11 @@ type Options struct {
 	// credentials URI), built on first use. credentials.Credential and
 	// signer.StaticCredentials satisfy it.
 	Credentials signer.CredentialsProvider
-	// HTTPClient sends the requests; *http.Client satisfies it. Nil: a shared
-	// client with dial, TLS and response-header timeouts, TLS 1.2+ with
-	// verification, and no redirects (transport.DefaultHTTPClient).
-	HTTPClient transport.Doer
+	// HTTPClient sends the requests; *http.Client satisfies it. Nil: one
+	// client shared by the process, with 5s dial and TLS-handshake and 10s
+	// response-header timeouts, TLS 1.2+ with verification, proxies from the
+	// environment, and redirects not followed.
+	HTTPClient HTTPClient
 	// RetryMaxAttempts is the number of attempts per call; 1 means no retry.
 	// Zero: 3.
 	RetryMaxAttempts int

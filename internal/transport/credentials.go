@@ -21,7 +21,9 @@ type credGuard struct {
 
 	mu       sync.Mutex
 	inflight *credCall
-	chain    signer.CredentialsProvider // the default chain once built
+
+	chainMu sync.Mutex // only fetch takes it, so building the chain never blocks get
+	chain   signer.CredentialsProvider
 }
 
 type credCall struct {
@@ -105,8 +107,8 @@ func (g *credGuard) fetch(call *credCall) {
 // CLI profile, credentials file, ECS RAM role, credentials URI) once. Only
 // fetch calls it, one at a time.
 func (g *credGuard) defaultChain() (signer.CredentialsProvider, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g.chainMu.Lock()
+	defer g.chainMu.Unlock()
 	if g.chain == nil {
 		c, err := credentials.NewCredential(nil)
 		if err != nil {

@@ -146,11 +146,15 @@ func TestDefaultChainIsLazyAndUsesEnvironment(t *testing.T) {
 	})
 	c, err := New(kmsService, Options{Endpoint: s.URL})
 	require.NoError(t, err)
+	c.s.creds.chainMu.Lock()
 	assert.Nil(t, c.s.creds.chain, "New builds no chain")
+	c.s.creds.chainMu.Unlock()
 	_, err = c.Do(bg(), getSecretRequest())
 	require.NoError(t, err)
 	assert.Equal(t, "LTAIenv", gotAK)
+	c.s.creds.chainMu.Lock()
 	assert.NotNil(t, c.s.creds.chain)
+	c.s.creds.chainMu.Unlock()
 }
 
 func TestWithSharesGuardForSameProvider(t *testing.T) {

@@ -209,4 +209,5 @@ func Describe(err error) error {
 // Its text names the shape wanted, never the value.
 type ShapeError struct{ Want string }
 
+// Error says which shape was wanted.
 func (e *ShapeError) Error() string { return "want " + e.Want }
