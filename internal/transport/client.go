@@ -132,16 +132,15 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		if err == nil && apiErr == nil {
 			return resp, nil
 		}
-		fail := func(err error) (Response, error) { return Response{}, err }
 		retry, base := false, time.Duration(0)
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
-				return fail(c.ctxError(r, ctx, lastErr))
+				return Response{}, c.ctxError(r, ctx, lastErr)
 			}
 			var fatal *fatalError
 			if errors.As(err, &fatal) {
-				return fail(fatal.err)
+				return Response{}, fatal.err
 			}
 			lastErr = err
 			retry, base = retryableTransportError(err), baseBackoff
@@ -158,17 +157,17 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 			retry, base = retryableAPIError(apiErr)
 		}
 		if !retry || attempt >= s.maxAttempts {
-			return fail(lastErr)
+			return Response{}, lastErr
 		}
 		delay := backoff(attempt, base, s.maxBackoff)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
 			// Sleeping would outlast the caller's deadline: report the real
 			// failure now rather than a bare deadline error later.
-			return fail(lastErr)
+			return Response{}, lastErr
 		}
 		c.debug(ctx, "alisecret: retrying", slog.String("operation", r.Operation), slog.Int("attempt", attempt), slog.Duration("delay", delay))
 		if !sleep(ctx, delay) {
-			return fail(c.ctxError(r, ctx, lastErr))
+			return Response{}, c.ctxError(r, ctx, lastErr)
 		}
 	}
 }

@@ -21,6 +21,12 @@ func validToken(s string) bool {
 	return true
 }
 
+// optionError reports a bad option, naming it; it matches
+// signer.ErrInvalidInput.
+func optionError(field, format string, args ...any) error {
+	return fmt.Errorf("%w: Options.%s: %s", signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
+}
+
 // ResolveEndpoint returns the scheme and host requests go to.
 //
 // With endpoint set, it is either a base URL ("https://host", "http://127.0.0.1:8080";
@@ -30,41 +36,38 @@ func validToken(s string) bool {
 // "<product>-vpc.<region>.aliyuncs.com" with network "vpc", over https.
 // Errors match signer.ErrInvalidInput and name the option at fault.
 func ResolveEndpoint(product, region, network, endpoint string) (scheme, host string, err error) {
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("%w: Options.%s: %s", signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
-	}
 	if endpoint != "" {
 		if strings.Contains(endpoint, "://") {
 			u, err := url.Parse(endpoint)
 			if err != nil {
-				return "", "", bad("Endpoint", "%q is not a valid URL", endpoint)
+				return "", "", optionError("Endpoint", "%q is not a valid URL", endpoint)
 			}
 			switch {
 			case u.Scheme != "https" && u.Scheme != "http":
-				return "", "", bad("Endpoint", "scheme %q is not http or https", u.Scheme)
+				return "", "", optionError("Endpoint", "scheme %q is not http or https", u.Scheme)
 			case u.Host == "" || u.Hostname() == "":
-				return "", "", bad("Endpoint", "%q has no host", endpoint)
+				return "", "", optionError("Endpoint", "%q has no host", endpoint)
 			case u.User != nil:
-				return "", "", bad("Endpoint", "user info is not allowed")
+				return "", "", optionError("Endpoint", "user info is not allowed")
 			case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "", u.Opaque != "":
-				return "", "", bad("Endpoint", "%q must be a base URL without path, query or fragment", u.Redacted())
+				return "", "", optionError("Endpoint", "%q must be a base URL without path, query or fragment", u.Redacted())
 			}
 			return u.Scheme, u.Host, nil
 		}
 		if strings.ContainsAny(endpoint, "/?#@ \t\r\n\\") {
-			return "", "", bad("Endpoint", "%q is neither a base URL nor a host", endpoint)
+			return "", "", optionError("Endpoint", "%q is neither a base URL nor a host", endpoint)
 		}
 		u, err := url.Parse("https://" + endpoint)
 		if err != nil || u.Hostname() == "" {
-			return "", "", bad("Endpoint", "%q is not a valid host", endpoint)
+			return "", "", optionError("Endpoint", "%q is not a valid host", endpoint)
 		}
 		return "https", u.Host, nil
 	}
 	if region == "" {
-		return "", "", bad("Region", "empty, and %s is not set either", RegionEnv)
+		return "", "", optionError("Region", "empty, and %s is not set either", RegionEnv)
 	}
 	if !validToken(region) {
-		return "", "", bad("Region", "%q is not a region id (letters, digits, - and _)", region)
+		return "", "", optionError("Region", "%q is not a region id (letters, digits, - and _)", region)
 	}
 	switch network {
 	case "", "public":
@@ -72,5 +75,5 @@ func ResolveEndpoint(product, region, network, endpoint string) (scheme, host st
 	case "vpc":
 		return "https", product + "-vpc." + region + ".aliyuncs.com", nil
 	}
-	return "", "", bad("Network", "%q is not \"\" (public) or \"vpc\"", network)
+	return "", "", optionError("Network", "%q is not \"\" (public) or \"vpc\"", network)
 }

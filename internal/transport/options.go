@@ -84,10 +84,6 @@ type settings struct {
 	userAgent      []string // the User-Agent header value, shared by every request
 }
 
-func invalidOption(svc, field, format string, args ...any) error {
-	return fmt.Errorf("%s: %w: Options.%s: %s", svc, signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
-}
-
 // resolve validates o and applies the defaults. It does no I/O: the default
 // credentials chain is built on first use.
 func resolve(svc Service, o Options, guard *credGuard) (*settings, error) {
@@ -100,15 +96,19 @@ func resolve(svc Service, o Options, guard *credGuard) (*settings, error) {
 	if s.scheme, s.host, err = ResolveEndpoint(svc.Name, region, o.Network, o.Endpoint); err != nil {
 		return nil, fmt.Errorf("%s: %w", svc.Name, err)
 	}
+	var bad error
 	switch {
 	case o.RetryMaxAttempts < 0:
-		return nil, invalidOption(svc.Name, "RetryMaxAttempts", "%d is negative (1 means no retry)", o.RetryMaxAttempts)
+		bad = optionError("RetryMaxAttempts", "%d is negative (1 means no retry)", o.RetryMaxAttempts)
 	case o.RetryMaxBackoff < 0:
-		return nil, invalidOption(svc.Name, "RetryMaxBackoff", "%v is negative", o.RetryMaxBackoff)
+		bad = optionError("RetryMaxBackoff", "%v is negative", o.RetryMaxBackoff)
 	case o.AttemptTimeout < 0:
-		return nil, invalidOption(svc.Name, "AttemptTimeout", "%v is negative", o.AttemptTimeout)
+		bad = optionError("AttemptTimeout", "%v is negative", o.AttemptTimeout)
 	case o.SignatureVersion != signer.V1 && o.SignatureVersion != signer.V3:
-		return nil, invalidOption(svc.Name, "SignatureVersion", "%v is not signer.V1 or signer.V3", o.SignatureVersion)
+		bad = optionError("SignatureVersion", "%v is not signer.V1 or signer.V3", o.SignatureVersion)
+	}
+	if bad != nil {
+		return nil, fmt.Errorf("%s: %w", svc.Name, bad)
 	}
 	s.maxAttempts = orDefault(o.RetryMaxAttempts, DefaultRetryMaxAttempts)
 	s.maxBackoff = orDefault(o.RetryMaxBackoff, DefaultRetryMaxBackoff)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -28,17 +30,14 @@ func readBody(r io.Reader, contentLength int64, limit int64) ([]byte, error) {
 	buf := make([]byte, 0, size)
 	for {
 		if len(buf) == cap(buf) {
-			if int64(len(buf)) > limit {
-				return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
-			}
 			buf = append(buf, 0)[:len(buf)]
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit { // checked after every read: growth never carries reading past the limit
+			return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
+		}
 		if err == io.EOF {
-			if int64(len(buf)) > limit {
-				return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
-			}
 			return buf, nil
 		}
 		if err != nil {
@@ -47,27 +46,20 @@ func readBody(r io.Reader, contentLength int64, limit int64) ([]byte, error) {
 	}
 }
 
-// flexString decodes a JSON string, number, boolean or null as text; the
-// services are not consistent about which they send for codes and ids.
+// flexString is wire.String, except that a JSON structure where text was
+// expected reads as "": an error body with one odd field must still yield
+// its code and message.
 type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	case b[0] == '{' || b[0] == '[':
-		*f = "" // a structure where text was expected carries no code
-	default:
-		*f = flexString(b)
+	var s wire.String
+	err := s.UnmarshalJSON(b)
+	var shape *wire.ShapeError
+	if errors.As(err, &shape) {
+		s, err = "", nil
 	}
-	return nil
+	*f = flexString(s)
+	return err
 }
 
 // errorBody is the union of the RPC gateway's and SAE's error documents.

@@ -101,3 +101,23 @@ func FuzzDecodeError(f *testing.F) {
 		require.Less(t, len(e.Error()), len(body)+len(ct)+400)
 	})
 }
+
+// endless yields chunk bytes per Read forever, counting them.
+type endless struct{ chunk, read int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := min(len(p), e.chunk)
+	e.read += n
+	return n, nil
+}
+
+func TestReadBodyStopsAtTheLimit(t *testing.T) {
+	const limit = 100 << 10
+	r := &endless{chunk: 1 << 10}
+	_, err := readBody(r, -1, limit)
+	require.ErrorIs(t, err, signer.ErrResponseTooLarge)
+	assert.LessOrEqual(t, r.read, limit+r.chunk, "reading stops within one read of the limit, whatever the buffer's capacity")
+	body, err := readBody(strings.NewReader(strings.Repeat("y", limit)), -1, limit)
+	require.NoError(t, err, "exactly the limit is accepted")
+	assert.Len(t, body, limit)
+}
