@@ -38,31 +38,32 @@ func appendXORPad(dst []byte, k *[hmacBlockSize]byte, pad byte) []byte {
 
 func hmacSHA1(key, keySuffix string, msg []byte) [sha1.Size]byte {
 	k := hmacKeyBlock(key, keySuffix, func(b []byte) []byte { s := sha1.Sum(b); return s[:] })
-	s := scratchPool.Get().(*scratch)
-	b := append(appendXORPad(s.b[:0], &k, 0x36), msg...)
+	s := getBuf()
+	b := append(appendXORPad(s.b, &k, 0x36), msg...)
 	inner := sha1.Sum(b)
 	b = append(appendXORPad(b[:0], &k, 0x5c), inner[:]...)
 	out := sha1.Sum(b)
 	clear(b[:hmacBlockSize]) // key material does not linger in the pool
-	s.b = b[:0]
-	scratchPool.Put(s)
+	s.b = b
+	putBuf(s)
 	return out
 }
 
 func hmacSHA256(key string, msg []byte) [sha256.Size]byte {
 	k := hmacKeyBlock(key, "", func(b []byte) []byte { s := sha256.Sum256(b); return s[:] })
-	s := scratchPool.Get().(*scratch)
-	b := append(appendXORPad(s.b[:0], &k, 0x36), msg...)
+	s := getBuf()
+	b := append(appendXORPad(s.b, &k, 0x36), msg...)
 	inner := sha256.Sum256(b)
 	b = append(appendXORPad(b[:0], &k, 0x5c), inner[:]...)
 	out := sha256.Sum256(b)
 	clear(b[:hmacBlockSize])
-	s.b = b[:0]
-	scratchPool.Put(s)
+	s.b = b
+	putBuf(s)
 	return out
 }
 
-// getBuf and putBuf lend a scratch buffer for building strings to sign.
+// getBuf and putBuf lend a scratch buffer (strings to sign, HMAC input);
+// putBuf drops one grown past 64 KiB rather than keep it alive in the pool.
 func getBuf() *scratch { s := scratchPool.Get().(*scratch); s.b = s.b[:0]; return s }
 
 func putBuf(s *scratch) {
