@@ -7,13 +7,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/internal/rawserver"
 	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
 func TestDescribeSecretDocumentedExample(t *testing.T) {
-	c := rawServer(t, 200, fixture(t, "describe_secret.json"))
+	c := rawServer(t, 200, rawserver.Fixture(t, "describe_secret.json"))
 	out, err := c.DescribeSecret(ctx, &kms.DescribeSecretInput{SecretName: "secret001", FetchTags: true})
 	require.NoError(t, err)
 	assert.Equal(t, &kms.DescribeSecretOutput{

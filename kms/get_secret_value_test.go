@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/internal/rawserver"
 	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/signer"
@@ -21,7 +22,7 @@ import (
 var ctx = context.Background()
 
 func TestGetSecretValueDocumentedExample(t *testing.T) {
-	c := rawServer(t, 200, fixture(t, "get_secret_value.json"))
+	c := rawServer(t, 200, rawserver.Fixture(t, "get_secret_value.json"))
 	out, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "secret001"})
 	require.NoError(t, err)
 	assert.Equal(t, &kms.GetSecretValueOutput{

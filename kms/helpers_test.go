@@ -1,8 +1,6 @@
 package kms_test
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 	"time"
 
@@ -13,20 +11,6 @@ import (
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/signer"
 )
-
-// fixture returns the documented response body stored in testdata.
-func fixture(t *testing.T, name string) []byte {
-	t.Helper()
-	raw, err := os.ReadFile("testdata/" + name)
-	require.NoError(t, err)
-	var f struct {
-		Source string          `json:"source"`
-		Body   json.RawMessage `json:"body"`
-	}
-	require.NoError(t, json.Unmarshal(raw, &f))
-	require.NotEmpty(t, f.Source)
-	return f.Body
-}
 
 // rawServer answers every request with status and body, and returns a
 // client pointed at it that makes one attempt.

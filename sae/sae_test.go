@@ -3,10 +3,8 @@ package sae_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
@@ -22,19 +20,6 @@ import (
 var ctx = context.Background()
 
 const registryPassword = "REGISTRY-PASSWORD-77"
-
-func fixture(t *testing.T, name string) []byte {
-	t.Helper()
-	raw, err := os.ReadFile("testdata/" + name)
-	require.NoError(t, err)
-	var f struct {
-		Source string          `json:"source"`
-		Body   json.RawMessage `json:"body"`
-	}
-	require.NoError(t, json.Unmarshal(raw, &f))
-	require.NotEmpty(t, f.Source)
-	return f.Body
-}
 
 // rawServer answers every request with status and body; the returned
 // server records the last request.
@@ -67,7 +52,7 @@ func newFake(t *testing.T, opts ...saetest.Option) (*saetest.Server, *sae.Client
 }
 
 func TestDescribeSecretDocumentedExample(t *testing.T) {
-	c, srv := rawServer(t, 200, fixture(t, "describe_secret.json"))
+	c, srv := rawServer(t, 200, rawserver.Fixture(t, "describe_secret.json"))
 	out, err := c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "cn-beijing:test", SecretID: 16})
 	require.NoError(t, err)
 	assert.Equal(t, "91F93257-7A4A-4BD3-9A7E-2F6EAE6D****", out.RequestID)

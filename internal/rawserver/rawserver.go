@@ -1,13 +1,15 @@
 // Package rawserver is a loopback server for client tests that answers
 // every request with whatever status and body the test last set, and
 // records the last request: for feeding documented, malformed or fuzzed
-// answers to the real clients.
+// answers to the real clients. Fixture loads the documented ones.
 package rawserver
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"testing"
 )
@@ -52,4 +54,26 @@ func (s *Server) Last() *http.Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.last
+}
+
+// Fixture returns the body of testdata/name, a JSON file {"source": ...,
+// "body": ...} that records where the documented answer came from. A
+// fixture without a source fails the test.
+func Fixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	raw, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var f struct {
+		Source string          `json:"source"`
+		Body   json.RawMessage `json:"body"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		tb.Fatalf("fixture %s: %v", name, err)
+	}
+	if f.Source == "" || len(f.Body) == 0 {
+		tb.Fatalf("fixture %s: needs a source and a body", name)
+	}
+	return f.Body
 }
