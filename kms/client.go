@@ -16,21 +16,6 @@ const APIVersion = "2016-01-20"
 
 var service = transport.Service{Name: "kms", Style: transport.RPC, Version: APIVersion}
 
-// APIError is the error for every error answer from KMS; see
-// signer.APIError. Use errors.As to read its Code, Message and RequestID.
-type APIError = signer.APIError
-
-// ErrSecretNotFound matches (errors.Is) the answer for a secret, version or
-// stage that does not exist (Forbidden.ResourceNotFound, HTTP 404). It does
-// not match InvalidAccessKeyId.NotFound, which KMS also answers with 404:
-// that is signer.ErrInvalidCredentials.
-var ErrSecretNotFound = signer.ErrNotFound
-
-// ErrDryRun matches the answer to a request sent with DryRun set that would
-// otherwise have succeeded (DryRunOperation): the permissions and parameters
-// are good.
-var ErrDryRun = signer.ErrDryRun
-
 // HTTPClient sends one HTTP request; *http.Client satisfies it, and so
 // does any wrapper (tracing, metrics, a test double).
 type HTTPClient interface {

@@ -17,16 +17,6 @@ const APIVersion = "2019-05-06"
 
 var service = transport.Service{Name: "sae", Style: transport.ROA, Version: APIVersion}
 
-// APIError is the error for every error answer from SAE, including a body
-// with "Success": false under HTTP 200; see signer.APIError.
-type APIError = signer.APIError
-
-// ErrSecretNotFound matches (errors.Is) the answer for a secret or
-// namespace that does not exist: InvalidSecretId.NotFound, which SAE sends
-// with HTTP 400, and InvalidNamespaceId.NotFound (HTTP 404). An unknown
-// access key (InvalidAccessKeyId.NotFound) does not match it.
-var ErrSecretNotFound = signer.ErrNotFound
-
 // HTTPClient sends one HTTP request; *http.Client satisfies it, and so
 // does any wrapper (tracing, metrics, a test double).
 type HTTPClient interface {

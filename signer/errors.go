@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Error classes. An *APIError matches them with errors.Is by its Code, never
@@ -69,6 +70,11 @@ type APIError struct {
 	HostID     string // HostId from the body (RPC gateway)
 	Recommend  string // troubleshooting URL from the body
 	TraceID    string // TraceId from the body (SAE)
+
+	// RetryAfter is the least wait the service asked for before the next
+	// attempt (the x-acs-retry-after header in milliseconds, or Retry-After
+	// in seconds or as an HTTP date); zero when it asked for none.
+	RetryAfter time.Duration
 }
 
 // Error reads like
