@@ -162,7 +162,7 @@ func TestDescribeSecretByNameDuplicate(t *testing.T) {
 func TestByNameValidationSendsNothing(t *testing.T) {
 	srv, c := newFake(t)
 	lists := map[string]*sae.ListSecretsInput{
-		"ListSecrets: invalid input: input is nil":                           nil,
+		"ListSecrets: invalid input: input is nil":                             nil,
 		"ListSecrets: invalid input: ListSecretsInput.NamespaceID is required": {},
 	}
 	for want, in := range lists {

@@ -170,4 +170,3 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.gw.WriteError(w, r, 404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
 	}
 }
-

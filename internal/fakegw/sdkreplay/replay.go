@@ -104,7 +104,7 @@ func (s Shape) Build(baseURL string, k Key, now time.Time, nonce string) (*http.
 	case "rpc-v1":
 		query = append(query, param{"Signature", rpcSignature(s.Method, query, k.Secret)})
 	case "roa-v1":
-		header.Set("Authorization", "acs "+k.ID + ":" + roaSignature(s.Method, s.Path, query, headers, k.Secret))
+		header.Set("Authorization", "acs "+k.ID+":"+roaSignature(s.Method, s.Path, query, headers, k.Secret))
 	case "acs3":
 		header.Set("Authorization", acs3Authorization(s.Method, s.Path, query, headers, s.Body, k))
 	}
