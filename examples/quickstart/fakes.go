@@ -51,4 +51,3 @@ func startFakes() (*kmstest.Server, *saetest.Server, string, string, string, err
 	}
 	return kmsSrv, saeSrv, "prod/db-password", "cn-beijing:prod", "registry-auth", nil
 }
-
