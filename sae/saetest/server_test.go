@@ -33,6 +33,12 @@ func TestPutSecret(t *testing.T) {
 	id, err := srv.PutSecret(saetest.Secret{NamespaceID: "n", SecretID: 42, SecretName: "fixed"})
 	require.NoError(t, err)
 	assert.Equal(t, int64(42), id)
+	_, err = srv.PutSecret(saetest.Secret{NamespaceID: "n", SecretName: "fixed"})
+	require.ErrorContains(t, err, `namespace "n" already has a secret named "fixed" (id 42)`)
+	_, err = srv.PutSecret(saetest.Secret{NamespaceID: "n", SecretID: 42, SecretName: "fixed", SecretType: "Opaque"})
+	require.NoError(t, err, "replacing the same id")
+	_, err = srv.PutSecret(saetest.Secret{NamespaceID: "other", SecretName: "fixed"})
+	require.NoError(t, err, "another namespace")
 
 	c, err := srv.Client()
 	require.NoError(t, err)
