@@ -113,9 +113,15 @@ func TestEndToEndWithOurClients(t *testing.T) {
 func TestOfficialSDKShapes(t *testing.T) {
 	url := startRun(t, "testdata/seed.json")
 	key := sdkreplay.Key{ID: seedKeyID, Secret: seedKeySecret}
-	for _, file := range []string{"../../kms/kmstest/testdata/sdk_requests.json", "../../sae/saetest/testdata/sdk_requests.json"} {
+	sts := sdkreplay.Key{ID: "STS.fakeserverTest", Secret: "fakeserver-sts-secret", Token: "CAIS+sts/token=="}
+	for file, k := range map[string]sdkreplay.Key{
+		"../../kms/kmstest/testdata/sdk_requests.json":     key,
+		"../../sae/saetest/testdata/sdk_requests.json":     key,
+		"../../kms/kmstest/testdata/sdk_requests_sts.json": sts,
+		"../../sae/saetest/testdata/sdk_requests_sts.json": sts,
+	} {
 		t.Run(file, func(t *testing.T) {
-			sdkreplay.CheckAll(t, file, url, http.DefaultClient, key, time.Now)
+			sdkreplay.CheckAll(t, file, url, http.DefaultClient, k, time.Now)
 		})
 	}
 }

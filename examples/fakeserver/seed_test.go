@@ -16,7 +16,8 @@ import (
 func TestLoadSeed(t *testing.T) {
 	s, err := LoadSeed("testdata/seed.json")
 	require.NoError(t, err)
-	assert.Equal(t, []AccessKey{{ID: "LTAIfakeserverTest", Secret: "fakeserver-test-secret"}}, s.AccessKeys)
+	assert.Equal(t, []AccessKey{{ID: "LTAIfakeserverTest", Secret: "fakeserver-test-secret"},
+		{ID: "STS.fakeserverTest", Secret: "fakeserver-sts-secret", SecurityToken: "CAIS+sts/token=="}}, s.AccessKeys)
 	require.Len(t, s.KMS, 2)
 	assert.Equal(t, []kms.Tag{{Key: "env", Value: "prod"}, {Key: "team", Value: "payments"}}, s.KMS[0].Tags, "sorted by key")
 	assert.Equal(t, []kmstest.Version{

@@ -16,7 +16,7 @@ import (
 // signing) send them, and refuses each signed with a wrong key, from an
 // unknown key id, out of the time window, or replayed.
 func TestOfficialSDKShapes(t *testing.T) {
-	srv := kmstest.NewServer()
+	srv := kmstest.NewServer(kmstest.WithAccessKey(kmstest.DefaultAccessKeyID, kmstest.DefaultAccessKeySecret), kmstest.WithSTS(stsID, stsSecret, stsToken))
 	defer srv.Close()
 	require.NoError(t, srv.PutSecret(kmstest.Secret{
 		Name: "prod/db-password",
@@ -28,4 +28,12 @@ func TestOfficialSDKShapes(t *testing.T) {
 	}))
 	key := sdkreplay.Key{ID: kmstest.DefaultAccessKeyID, Secret: kmstest.DefaultAccessKeySecret}
 	sdkreplay.CheckAll(t, "testdata/sdk_requests.json", srv.URL, srv.HTTPClient(), key, time.Now)
+	sts := sdkreplay.Key{ID: stsID, Secret: stsSecret, Token: stsToken}
+	sdkreplay.CheckAll(t, "testdata/sdk_requests_sts.json", srv.URL, srv.HTTPClient(), sts, time.Now)
 }
+
+const (
+	stsID     = "STS.NUgYrLnoC37mZZCNnAbez2"
+	stsSecret = "kmstest-sts-secret"
+	stsToken  = "CAIS+sts/token=="
+)

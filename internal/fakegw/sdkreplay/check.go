@@ -48,6 +48,7 @@ func Send(t testing.TB, client *http.Client, req *http.Request) Answer {
 // CheckAll replays every shape of the file to baseURL and checks, per
 // shape: signed with key it is answered with 200 and a body holding the
 // shape's Want; signed with the wrong secret it is SignatureDoesNotMatch;
+// a shape carrying an STS token is refused with another token;
 // under an unknown key id it is InvalidAccessKeyId.NotFound; dated 20
 // minutes back it is InvalidTimeStamp.Expired; sent twice, a shape with a
 // nonce is refused the second time (SignatureNonceUsed) and one without is
@@ -70,18 +71,24 @@ func CheckAll(t *testing.T, file, baseURL string, client *http.Client, key Key, 
 			assert.Contains(t, ok.Body, s.Want)
 
 			again := Send(t, client, build(key, at, nonce))
-			if s.hasNonce() {
+			if s.uses("{{nonce}}") {
 				assert.Equal(t, "SignatureNonceUsed", again.Code, "a replayed nonce is refused")
 			} else {
 				assert.Equal(t, http.StatusOK, again.Status, "without a nonce only the time window limits replay: %s", again.Body)
 			}
 
-			wrong := Send(t, client, build(Key{ID: key.ID, Secret: key.Secret + "-wrong"}, now(), Nonce()))
+			wrong := Send(t, client, build(Key{ID: key.ID, Secret: key.Secret + "-wrong", Token: key.Token}, now(), Nonce()))
 			assert.Equal(t, http.StatusBadRequest, wrong.Status)
 			assert.Equal(t, "SignatureDoesNotMatch", wrong.Code, "a wrong secret is refused")
 
-			unknown := Send(t, client, build(Key{ID: "LTAIunknownKey", Secret: key.Secret}, now(), Nonce()))
+			unknown := Send(t, client, build(Key{ID: "LTAIunknownKey", Secret: key.Secret, Token: key.Token}, now(), Nonce()))
 			assert.Equal(t, "InvalidAccessKeyId.NotFound", unknown.Code, "an unknown key id is refused")
+
+			if s.uses("{{securityToken}}") {
+				badToken := Send(t, client, build(Key{ID: key.ID, Secret: key.Secret, Token: key.Token + "-stale"}, now(), Nonce()))
+				assert.Equal(t, "InvalidSecurityToken.MismatchWithAccessKey", badToken.Code, "another token is refused")
+				assert.NotContains(t, badToken.Body, key.Token, "the token is not echoed")
+			}
 
 			stale := Send(t, client, build(key, now().Add(-20*time.Minute), Nonce()))
 			assert.Equal(t, "InvalidTimeStamp.Expired", stale.Code, "a time outside the window is refused")
@@ -89,9 +96,10 @@ func CheckAll(t *testing.T, file, baseURL string, client *http.Client, key Key, 
 	}
 }
 
-func (s Shape) hasNonce() bool {
+// uses reports whether a query or header value holds the placeholder.
+func (s Shape) uses(placeholder string) bool {
 	for _, kv := range append(append([][2]string{}, s.Query...), s.Headers...) {
-		if strings.Contains(kv[1], "{{nonce}}") {
+		if strings.Contains(kv[1], placeholder) {
 			return true
 		}
 	}

@@ -21,7 +21,8 @@ import (
 )
 
 // Shape is one recorded request. Header and query values may hold the
-// placeholders {{host}}, {{accessKeyId}}, {{date}} (RFC 1123 GMT),
+// placeholders {{host}}, {{accessKeyId}}, {{securityToken}} (STS),
+// {{date}} (RFC 1123 GMT),
 // {{timestamp}} (RPC, 2006-01-02T15:04:05Z), {{acsDate}} (ACS3, the same
 // layout) and {{nonce}} (32 fresh hex digits); the signature is computed
 // and put where Signing says.
@@ -70,8 +71,9 @@ func Load(path string) ([]Shape, error) {
 	return file.Shapes, nil
 }
 
-// Key is the access key a replayed request is signed with.
-type Key struct{ ID, Secret string }
+// Key is the access key a replayed request is signed with; Token is the
+// STS security token that {{securityToken}} stands for.
+type Key struct{ ID, Secret, Token string }
 
 // Build returns the shape as a request to baseURL (http://host:port),
 // signed with k at time now with the given nonce.
@@ -83,6 +85,7 @@ func (s Shape) Build(baseURL string, k Key, now time.Time, nonce string) (*http.
 	fill := strings.NewReplacer(
 		"{{host}}", u.Host,
 		"{{accessKeyId}}", k.ID,
+		"{{securityToken}}", k.Token,
 		"{{date}}", now.UTC().Format(http.TimeFormat),
 		"{{timestamp}}", now.UTC().Format("2006-01-02T15:04:05Z"),
 		"{{acsDate}}", now.UTC().Format("2006-01-02T15:04:05Z"),

@@ -34,7 +34,7 @@ func TestSignersMatchProtocolVectors(t *testing.T) {
 			{"x-acs-date", "2024-01-01T00:00:00Z"}, {"x-acs-signature-nonce", "0123456789abcdef0123456789abcdef"},
 			{"x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}, {"accept", "application/json"}}
 		q := []param{{"SecretName", "secret001"}, {"VersionStage", "ACSCurrent"}}
-		auth := acs3Authorization("POST", "/", q, h, "", Key{"testid", "testsecret"})
+		auth := acs3Authorization("POST", "/", q, h, "", Key{ID: "testid", Secret: "testsecret"})
 		assert.True(t, strings.HasSuffix(auth, ",Signature=7bb1cf3c648df2d9791008fe103805465aa06ee3976c6cfe3c3c434e7c67a619"), auth)
 		assert.Contains(t, auth, "SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,")
 	})
