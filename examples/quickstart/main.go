@@ -66,7 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.mode, "mode", "auto", `"fake" (built-in servers), "cloud", or "auto": cloud when credentials are configured`)
+	fs.StringVar(&c.mode, "mode", "auto", `"fake" (built-in servers), "cloud", or "auto": cloud when credentials are configured or -endpoint is given`)
 	fs.StringVar(&c.region, "region", os.Getenv("ALIBABA_CLOUD_REGION_ID"), "region id (cloud mode)")
 	fs.StringVar(&c.secret, "secret", "", "KMS secret name (cloud mode)")
 	fs.StringVar(&c.stage, "stage", "", "KMS version stage (default ACSCurrent)")
@@ -86,10 +86,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	switch c.mode {
 	case "auto":
 		c.mode = "fake"
-		if credentialsConfigured() {
+		if credentialsConfigured() || c.endpoint != "" {
 			c.mode = "cloud"
 		}
-	case "fake", "cloud":
+	case "fake":
+		if c.endpoint != "" {
+			return c, errors.New("-endpoint is for cloud mode; fake mode starts its own servers")
+		}
+	case "cloud":
 	default:
 		return c, fmt.Errorf(`-mode must be "auto", "fake" or "cloud", not %q`, c.mode)
 	}

@@ -89,6 +89,8 @@ func TestQuickstartErrors(t *testing.T) {
 		{[]string{"-namespace", "ns", "-sae-name", "a", "-secret-id", "3"}, "give -sae-name or -secret-id, not both"},
 		{[]string{"-sae-name", "a"}, "-sae-name and -secret-id need -namespace"},
 		{[]string{"-secret-id", "3"}, "-sae-name and -secret-id need -namespace"},
+		{[]string{"-mode", "fake", "-endpoint", "http://127.0.0.1:1"}, "-endpoint is for cloud mode"},
+		{[]string{"-endpoint", "http://127.0.0.1:1"}, "cloud mode: give -secret NAME"},
 	} {
 		code, _, errOut = runQuickstart(t, tc.args...)
 		assert.Equal(t, 2, code, tc.args)
