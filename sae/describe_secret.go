@@ -70,9 +70,6 @@ type describeSecretWire struct {
 	} `json:"Data"`
 }
 
-// Path is the resource path of DescribeSecret.
-const Path = "/pop/v1/sam/secret/secret"
-
 // DescribeSecret returns a secret with its data
 // (GET /pop/v1/sam/secret/secret).
 //
@@ -96,7 +93,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.call(ctx, op, Path, q, optFns)
+	resp, err := c.call(ctx, op, DescribeSecretPath, q, optFns)
 	if err != nil {
 		return nil, err
 	}

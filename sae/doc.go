@@ -1,6 +1,8 @@
-// Package sae reads secrets from Alibaba Cloud Serverless App Engine:
-// DescribeSecret (ROA style, GET /pop/v1/sam/secret/secret, API version
-// 2019-05-06).
+// Package sae reads secrets from Alibaba Cloud Serverless App Engine
+// (ROA style, API version 2019-05-06): DescribeSecret (GET
+// /pop/v1/sam/secret/secret, by id), ListSecrets (GET
+// /pop/v1/sam/secret/secrets, names and ids without data) and
+// DescribeSecretByName (the two together).
 //
 // # Getting started
 //
@@ -13,6 +15,11 @@
 //		return err
 //	}
 //	values, err := out.Secret.Decoded() // Kubernetes-style base64 values
+//
+// Users often know a secret by name; DescribeSecretByName finds its id with
+// ListSecrets (names are unique in a namespace) and describes it:
+//
+//	out, err := client.DescribeSecretByName(ctx, &sae.DescribeSecretByNameInput{NamespaceID: "cn-beijing:prod", SecretName: "registry-auth"})
 //
 // A Client is safe for concurrent use. Requests go over HTTPS to
 // sae.<region>.aliyuncs.com (sae-vpc.<region> with Network "vpc"; Endpoint

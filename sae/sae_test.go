@@ -77,7 +77,7 @@ func TestDescribeSecretDocumentedExample(t *testing.T) {
 	req := srv.Last()
 	require.NotNil(t, req)
 	assert.Equal(t, "GET", req.Method)
-	assert.Equal(t, sae.Path, req.URL.Path)
+	assert.Equal(t, sae.DescribeSecretPath, req.URL.Path)
 	assert.Equal(t, "NamespaceId=cn-beijing%3Atest&SecretId=16", req.URL.RawQuery)
 	assert.Equal(t, "DescribeSecret", req.Header.Get("x-acs-action"))
 	assert.Equal(t, "2019-05-06", req.Header.Get("x-acs-version"))

@@ -12,6 +12,13 @@
 //
 //	go run ./examples/quickstart -region cn-hangzhou -secret prod/db-password
 //	go run ./examples/quickstart -region cn-beijing -namespace cn-beijing:prod -secret-id 16
+//	go run ./examples/quickstart -region cn-beijing -namespace cn-beijing:prod -sae-name registry-auth
+//
+// -endpoint sends both services' requests to one base URL instead, such
+// as examples/fakeserver's (its seed's access key in the environment):
+//
+//	ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIexample ALIBABA_CLOUD_ACCESS_KEY_SECRET=example-secret \
+//	    go run ./examples/quickstart -endpoint http://127.0.0.1:8088 -secret prod/db-password
 //
 // Secret values print as [redacted] unless -show-values is given.
 package main
@@ -31,9 +38,7 @@ import (
 	"time"
 
 	"github.com/alisecret/alisecret-go/kms"
-	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/sae"
-	"github.com/alisecret/alisecret-go/sae/saetest"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -50,6 +55,8 @@ type config struct {
 	stage      string
 	namespace  string
 	secretID   int64
+	saeName    string
+	endpoint   string
 	showValues bool
 	timeout    time.Duration
 	v3         bool
@@ -59,12 +66,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.mode, "mode", "auto", `"fake" (built-in servers), "cloud", or "auto": cloud when credentials are configured`)
+	fs.StringVar(&c.mode, "mode", "auto", `"fake" (built-in servers), "cloud", or "auto": cloud when credentials are configured or -endpoint is given`)
 	fs.StringVar(&c.region, "region", os.Getenv("ALIBABA_CLOUD_REGION_ID"), "region id (cloud mode)")
 	fs.StringVar(&c.secret, "secret", "", "KMS secret name (cloud mode)")
 	fs.StringVar(&c.stage, "stage", "", "KMS version stage (default ACSCurrent)")
 	fs.StringVar(&c.namespace, "namespace", "", "SAE namespace id, e.g. cn-beijing:prod (cloud mode)")
 	fs.Int64Var(&c.secretID, "secret-id", 0, "SAE secret id (cloud mode)")
+	fs.StringVar(&c.saeName, "sae-name", "", "SAE secret name, instead of -secret-id (cloud mode)")
+	fs.StringVar(&c.endpoint, "endpoint", "", "base URL for both KMS and SAE, e.g. examples/fakeserver's (cloud mode)")
 	fs.BoolVar(&c.showValues, "show-values", false, "print secret values instead of [redacted]")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "deadline for all calls")
 	fs.BoolVar(&c.v3, "v3", false, "sign with ACS3-HMAC-SHA256 instead of V1")
@@ -77,18 +86,27 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	switch c.mode {
 	case "auto":
 		c.mode = "fake"
-		if credentialsConfigured() {
+		if credentialsConfigured() || c.endpoint != "" {
 			c.mode = "cloud"
 		}
-	case "fake", "cloud":
+	case "fake":
+		if c.endpoint != "" {
+			return c, errors.New("-endpoint is for cloud mode; fake mode starts its own servers")
+		}
+	case "cloud":
 	default:
 		return c, fmt.Errorf(`-mode must be "auto", "fake" or "cloud", not %q`, c.mode)
 	}
 	if c.mode == "cloud" && c.secret == "" && c.namespace == "" {
-		return c, errors.New("cloud mode: give -secret NAME (KMS) and/or -namespace NS -secret-id ID (SAE); or -mode fake to try the built-in servers")
+		return c, errors.New("cloud mode: give -secret NAME (KMS) and/or -namespace NS with -sae-name NAME or -secret-id ID (SAE); or -mode fake to try the built-in servers")
 	}
-	if c.namespace != "" && c.secretID < 1 {
-		return c, errors.New("-namespace needs -secret-id (a positive number)")
+	switch {
+	case c.namespace != "" && c.saeName != "" && c.secretID != 0:
+		return c, errors.New("give -sae-name or -secret-id, not both")
+	case c.namespace != "" && c.saeName == "" && c.secretID < 1:
+		return c, errors.New("-namespace needs -sae-name or -secret-id (a positive number)")
+	case c.namespace == "" && (c.saeName != "" || c.secretID != 0):
+		return c, errors.New("-sae-name and -secret-id need -namespace")
 	}
 	return c, nil
 }
@@ -147,13 +165,13 @@ func runMode(ctx context.Context, cfg config, out io.Writer) error {
 	)
 	if cfg.mode == "fake" {
 		fmt.Fprintln(out, "mode: fake (no Alibaba Cloud credentials configured; using the built-in kmstest and saetest servers)")
-		kmsSrv, saeSrv, name, ns, id, err := startFakes()
+		kmsSrv, saeSrv, name, ns, saeName, err := startFakes()
 		if err != nil {
 			return err
 		}
 		defer kmsSrv.Close()
 		defer saeSrv.Close()
-		cfg.secret, cfg.namespace, cfg.secretID = name, ns, id
+		cfg.secret, cfg.namespace, cfg.saeName = name, ns, saeName
 		if kmsClient, err = kmsSrv.Client(func(o *kms.Options) { o.SignatureVersion = sigVersion }); err != nil {
 			return err
 		}
@@ -161,14 +179,18 @@ func runMode(ctx context.Context, cfg config, out io.Writer) error {
 			return err
 		}
 	} else {
-		fmt.Fprintf(out, "mode: cloud (region %s, credentials from credentials-go's default chain)\n", orNone(cfg.region))
+		if cfg.endpoint != "" {
+			fmt.Fprintf(out, "mode: cloud (endpoint %s, credentials from credentials-go's default chain)\n", cfg.endpoint)
+		} else {
+			fmt.Fprintf(out, "mode: cloud (region %s, credentials from credentials-go's default chain)\n", orNone(cfg.region))
+		}
 		if cfg.secret != "" {
-			if kmsClient, err = kms.New(kms.Options{Region: cfg.region, SignatureVersion: sigVersion, UserAgent: "quickstart"}); err != nil {
+			if kmsClient, err = kms.New(kms.Options{Region: cfg.region, Endpoint: cfg.endpoint, SignatureVersion: sigVersion, UserAgent: "quickstart"}); err != nil {
 				return err
 			}
 		}
 		if cfg.namespace != "" {
-			if saeClient, err = sae.New(sae.Options{Region: cfg.region, SignatureVersion: sigVersion, UserAgent: "quickstart"}); err != nil {
+			if saeClient, err = sae.New(sae.Options{Region: cfg.region, Endpoint: cfg.endpoint, SignatureVersion: sigVersion, UserAgent: "quickstart"}); err != nil {
 				return err
 			}
 		}
@@ -191,49 +213,6 @@ func orNone(s string) string {
 		return "from ALIBABA_CLOUD_REGION_ID: unset"
 	}
 	return s
-}
-
-// startFakes starts the fake servers with example secrets and returns the
-// KMS secret name and the SAE namespace and secret id to read.
-func startFakes() (*kmstest.Server, *saetest.Server, string, string, int64, error) {
-	created := time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
-	kmsSrv := kmstest.NewServer()
-	err := kmsSrv.PutSecret(kmstest.Secret{
-		Name:              "prod/db-password",
-		Description:       "primary database password",
-		AutomaticRotation: "Enabled",
-		RotationInterval:  30 * 24 * time.Hour,
-		CreateTime:        created,
-		UpdateTime:        created.Add(24 * time.Hour),
-		NextRotationDate:  created.Add(30 * 24 * time.Hour),
-		Tags:              []kms.Tag{{Key: "team", Value: "payments"}, {Key: "env", Value: "prod"}},
-		Versions: []kmstest.Version{
-			{ID: "v1", Stages: []string{"ACSPrevious"}, Data: "old-Pa55w0rd", CreateTime: created},
-			{ID: "v2", Stages: []string{"ACSCurrent"}, Data: "n3w-Pa55w0rd!", CreateTime: created.Add(24 * time.Hour)},
-		},
-	})
-	if err != nil {
-		kmsSrv.Close()
-		return nil, nil, "", "", 0, err
-	}
-	saeSrv := saetest.NewServer()
-	id, err := saeSrv.PutSecret(saetest.Secret{
-		NamespaceID: "cn-beijing:prod",
-		SecretName:  "registry-auth",
-		SecretType:  "kubernetes.io/dockerconfigjson",
-		SecretData: map[string]string{
-			sae.DockerConfigJSONKey: "eyJhdXRocyI6eyJyZWdpc3RyeS5jbi1iZWlqaW5nLmFsaXl1bmNzLmNvbSI6eyJ1c2VybmFtZSI6ImRlcGxveSIsInBhc3N3b3JkIjoiczNjcjN0In19fQ==",
-		},
-		CreateTime: created,
-		UpdateTime: created,
-		RelateApps: []sae.RelateApp{{AppID: "f16b4000-9058-4c22-a49d-49a28f000001", AppName: "checkout"}},
-	})
-	if err != nil {
-		kmsSrv.Close()
-		saeSrv.Close()
-		return nil, nil, "", "", 0, err
-	}
-	return kmsSrv, saeSrv, "prod/db-password", "cn-beijing:prod", id, nil
 }
 
 func value(show bool, v string) string {
@@ -278,8 +257,16 @@ func showKMS(ctx context.Context, out io.Writer, c *kms.Client, cfg config) erro
 }
 
 func showSAE(ctx context.Context, out io.Writer, c *sae.Client, cfg config) error {
-	d, err := c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: cfg.namespace, SecretID: cfg.secretID})
-	if err != nil {
+	var (
+		d   *sae.DescribeSecretOutput
+		err error
+	)
+	if cfg.saeName != "" {
+		d, err = c.DescribeSecretByName(ctx, &sae.DescribeSecretByNameInput{NamespaceID: cfg.namespace, SecretName: cfg.saeName})
+		if err != nil {
+			return fmt.Errorf("reading SAE secret %q in %s: %w", cfg.saeName, cfg.namespace, err)
+		}
+	} else if d, err = c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: cfg.namespace, SecretID: cfg.secretID}); err != nil {
 		return fmt.Errorf("reading SAE secret %d in %s: %w", cfg.secretID, cfg.namespace, err)
 	}
 	s := d.Secret

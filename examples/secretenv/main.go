@@ -2,7 +2,7 @@
 //
 //	secretenv -region cn-hangzhou \
 //	    -kms DB_PASSWORD=prod/db-password \
-//	    -sae REGISTRY_AUTH=cn-hangzhou:prod:16/.dockerconfigjson \
+//	    -sae REGISTRY_AUTH=cn-hangzhou:prod:registry-auth/.dockerconfigjson \
 //	    -- ./server --port 8080
 //
 // It fetches every secret first; if any fetch fails it exits with status
@@ -14,13 +14,20 @@
 // Specs:
 //
 //	-kms VAR=secret-name[@stage]   KMS GetSecretValue (stage default ACSCurrent)
-//	-sae VAR=namespace:id          SAE DescribeSecret: the whole data map as JSON
-//	-sae VAR=namespace:id/key      one key's value
+//	-sae VAR=namespace:name        SAE secret by name: the whole data map as JSON
+//	-sae VAR=namespace:name/key    one key's value
+//	-sae VAR=namespace:id[/key]    SAE secret by numeric id (digits only)
 //	-decode                        base64-decode SAE values (Kubernetes-style)
+//
+// The namespace is everything before the last ":" (cn-hangzhou:prod, or
+// cn-hangzhou for the default namespace); a reference of digits only is a
+// secret id (DescribeSecret), anything else a secret name (ListSecrets to
+// find it, then DescribeSecret).
 //
 // Credentials come from credentials-go's default chain (environment,
 // profiles, ECS RAM role, OIDC/RRSA). -kms-endpoint and -sae-endpoint
-// point at other endpoints, such as the kmstest/saetest fakes.
+// point at other endpoints, such as the kmstest/saetest fakes or
+// examples/fakeserver (the same URL for both).
 package main
 
 import (
@@ -56,7 +63,16 @@ type kmsSpec struct{ env, name, stage string }
 
 type saeSpec struct {
 	env, namespace, key string
-	id                  int64
+	id                  int64  // set when the reference is a number
+	name                string // set otherwise
+}
+
+// ref names the secret in messages.
+func (s saeSpec) ref() string {
+	if s.name != "" {
+		return fmt.Sprintf("%q in %s", s.name, s.namespace)
+	}
+	return fmt.Sprintf("%d in %s", s.id, s.namespace)
 }
 
 func parseVar(spec string) (string, string, error) {
@@ -97,12 +113,16 @@ func parseSAE(spec string) (saeSpec, error) {
 		}
 	}
 	i := strings.LastIndex(ref, ":")
-	if i <= 0 {
-		return saeSpec{}, fmt.Errorf("%q: want VAR=namespace:id[/key]", spec)
+	if i <= 0 || i == len(ref)-1 {
+		return saeSpec{}, fmt.Errorf("%q: want VAR=namespace:name[/key] or VAR=namespace:id[/key]", spec)
 	}
-	s.namespace = ref[:i]
-	if s.id, err = strconv.ParseInt(ref[i+1:], 10, 64); err != nil || s.id < 1 {
-		return saeSpec{}, fmt.Errorf("%q: secret id %q is not a positive number", spec, ref[i+1:])
+	s.namespace, ref = ref[:i], ref[i+1:]
+	if strings.Trim(ref, "0123456789") != "" {
+		s.name = ref
+		return s, nil
+	}
+	if s.id, err = strconv.ParseInt(ref, 10, 64); err != nil || s.id < 1 {
+		return saeSpec{}, fmt.Errorf("%q: secret id %q is not a positive number", spec, ref)
 	}
 	return s, nil
 }
@@ -114,7 +134,7 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 	fs.SetOutput(stderr)
 	var kmsSpecs, saeSpecs multiFlag
 	fs.Var(&kmsSpecs, "kms", "VAR=secret-name[@stage] (repeatable)")
-	fs.Var(&saeSpecs, "sae", "VAR=namespace:id[/key] (repeatable)")
+	fs.Var(&saeSpecs, "sae", "VAR=namespace:name[/key] or VAR=namespace:id[/key] (repeatable)")
 	region := fs.String("region", "", "region id (default ALIBABA_CLOUD_REGION_ID)")
 	kmsEndpoint := fs.String("kms-endpoint", "", "KMS endpoint override")
 	saeEndpoint := fs.String("sae-endpoint", "", "SAE endpoint override")
@@ -178,7 +198,7 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 		for _, s := range ss {
 			v, err := fetchSAE(ctx, c, s, *decode)
 			if err != nil {
-				return fail(1, "%s: SAE secret %d in %s: %v", s.env, s.id, s.namespace, err)
+				return fail(1, "%s: SAE secret %s: %v", s.env, s.ref(), err)
 			}
 			values[s.env] = v
 		}
@@ -187,7 +207,13 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 }
 
 func fetchSAE(ctx context.Context, c *sae.Client, s saeSpec, decode bool) (string, error) {
-	out, err := c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: s.namespace, SecretID: s.id})
+	var out *sae.DescribeSecretOutput
+	var err error
+	if s.name != "" {
+		out, err = c.DescribeSecretByName(ctx, &sae.DescribeSecretByNameInput{NamespaceID: s.namespace, SecretName: s.name})
+	} else {
+		out, err = c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: s.namespace, SecretID: s.id})
+	}
 	if err != nil {
 		return "", err
 	}

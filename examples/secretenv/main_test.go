@@ -78,7 +78,8 @@ func TestEndToEnd(t *testing.T) {
 		"-kms", "DB_PASSWORD=prod/db-password",
 		"-sae", "REG_PASS=cn-hangzhou:prod:" + strconv.FormatInt(f.id, 10) + "/password",
 		"-sae", "REG_ALL=cn-hangzhou:prod:" + strconv.FormatInt(f.id, 10),
-		"--", "sh", "-c", `printf '%s\n%s\n%s\n%s\n' "$DB_PASSWORD" "$REG_PASS" "$REG_ALL" "$KEEP" > "$0"`, record,
+		"-sae", "REG_BY_NAME=cn-hangzhou:prod:reg/password",
+		"--", "sh", "-c", `printf '%s\n%s\n%s\n%s\n%s\n' "$DB_PASSWORD" "$REG_PASS" "$REG_ALL" "$KEEP" "$REG_BY_NAME" > "$0"`, record,
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(cleanEnv(t), "KEEP=kept", "DB_PASSWORD=to-be-replaced")
@@ -88,11 +89,12 @@ func TestEndToEnd(t *testing.T) {
 	got, err := os.ReadFile(record)
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
-	require.Len(t, lines, 4)
+	require.Len(t, lines, 5)
 	assert.Equal(t, dbPass, lines[0])
 	assert.Equal(t, regAuth, lines[1])
 	assert.JSONEq(t, `{"password":"`+regAuth+`","user":"ZGVwbG95"}`, lines[2])
 	assert.Equal(t, "kept", lines[3])
+	assert.Equal(t, regAuth, lines[4], "by name")
 	for _, out := range []string{stdout.String(), stderr.String()} {
 		assert.NotContains(t, out, dbPass)
 		assert.NotContains(t, out, regAuth)
@@ -135,18 +137,29 @@ func TestFailedFetchStopsBeforeTheCommand(t *testing.T) {
 	assert.NoFileExists(t, marker, "the command must not start")
 	assert.Contains(t, stderr.String(), `secretenv: MISSING: KMS secret "prod/nope": kms GetSecretValue: Forbidden.ResourceNotFound`)
 	assert.NotContains(t, stderr.String(), dbPass)
+
+	// An SAE name that is not there: the message names it and the namespace.
+	stderr.Reset()
+	cmd = exec.Command(bin, "-sae-endpoint", f.sae.URL, "-sae", "R=cn-hangzhou:prod:typo/password", "--", "sh", "-c", `touch "$0"`, marker)
+	cmd.Env = cleanEnv(t)
+	cmd.Stderr = &stderr
+	require.ErrorAs(t, cmd.Run(), &exitErr)
+	assert.Equal(t, 1, exitErr.ExitCode())
+	assert.NoFileExists(t, marker)
+	assert.Contains(t, stderr.String(), `secretenv: R: SAE secret "typo" in cn-hangzhou:prod: sae DescribeSecretByName: resource not found: no secret named "typo" in namespace "cn-hangzhou:prod"`)
 }
 
 func TestPrepareValidation(t *testing.T) {
 	env := []string{"HOME=/nonexistent"}
 	cases := map[string][]string{
-		"no command":            {"-kms", "A=b"},
-		"no secrets":            {"--", "true"},
-		"want VAR=SOURCE":       {"-kms", "nonsense", "--", "true"},
-		"not an environment":    {"-kms", "1BAD=x", "--", "true"},
-		"want VAR=namespace:id": {"-sae", "A=noid", "--", "true"},
-		"is not a positive":     {"-sae", "A=ns:0", "--", "true"},
-		"empty key after /":     {"-sae", "A=ns:1/", "--", "true"},
+		"no command":              {"-kms", "A=b"},
+		"no secrets":              {"--", "true"},
+		"want VAR=SOURCE":         {"-kms", "nonsense", "--", "true"},
+		"not an environment":      {"-kms", "1BAD=x", "--", "true"},
+		"want VAR=namespace:name": {"-sae", "A=noid", "--", "true"},
+		"or VAR=namespace:id":     {"-sae", "A=ns:", "--", "true"},
+		"is not a positive":       {"-sae", "A=ns:0", "--", "true"},
+		"empty key after /":       {"-sae", "A=ns:1/", "--", "true"},
 	}
 	for want, args := range cases {
 		var stderr bytes.Buffer
@@ -167,5 +180,11 @@ func TestParseSpecs(t *testing.T) {
 	s, err = parseSAE("R=cn-beijing:16")
 	require.NoError(t, err)
 	assert.Equal(t, saeSpec{env: "R", namespace: "cn-beijing", id: 16}, s)
+	s, err = parseSAE("R=cn-beijing:test:registry-auth/" + sae.DockerConfigJSONKey)
+	require.NoError(t, err)
+	assert.Equal(t, saeSpec{env: "R", namespace: "cn-beijing:test", name: "registry-auth", key: ".dockerconfigjson"}, s)
+	s, err = parseSAE("R=cn-beijing:db-16")
+	require.NoError(t, err)
+	assert.Equal(t, saeSpec{env: "R", namespace: "cn-beijing", name: "db-16"}, s, "not all digits: a name")
 	assert.ElementsMatch(t, []string{"A=1", "C=3", "B=new"}, mergeEnv([]string{"A=1", "B=old", "C=3"}, map[string]string{"B": "new"}))
 }

@@ -23,20 +23,6 @@ const Window = 15 * time.Minute
 // Key is an access key the gateway accepts; Token is set for STS.
 type Key struct{ ID, Secret, Token string }
 
-// Fault scripts the answer to one request; see kmstest.Fault.
-type Fault struct {
-	Status      int
-	Code        string
-	Message     string
-	Body        string
-	ContentType string
-	BodySize    int
-	Delay       time.Duration
-	Reset       bool
-	ResetAfter  int
-	Date        time.Time
-}
-
 // Error is an error answer: HTTP status, code and message.
 type Error struct {
 	Status        int
@@ -170,14 +156,29 @@ func CheckToken(k Key, token string) *Error {
 	return nil
 }
 
-// Admit checks the time window and records the nonce.
+// Admit checks the time window and records the nonce, which is required.
 func (g *Gateway) Admit(ts time.Time, nonce string) *Error {
 	if nonce == "" {
 		return Missing("SignatureNonce")
 	}
+	return g.admit(ts, nonce)
+}
+
+// AdmitOptionalNonce is Admit for a request whose nonce may be absent, as
+// the real gateway accepts ROA requests without x-acs-signature-nonce (the
+// classic alibaba-cloud-sdk-go sends none): the time window alone then
+// limits replay. A nonce that is sent is still recorded and checked.
+func (g *Gateway) AdmitOptionalNonce(ts time.Time, nonce string) *Error {
+	return g.admit(ts, nonce)
+}
+
+func (g *Gateway) admit(ts time.Time, nonce string) *Error {
 	now := g.Now()
 	if ts.Sub(now).Abs() > Window {
 		return &Error{400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."}
+	}
+	if nonce == "" {
+		return nil
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -14,7 +14,6 @@ package kmstest
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"time"
 
@@ -43,7 +42,7 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:54321.
 	URL string
 
-	hs *httptest.Server
+	hs *fakegw.Server
 	gw *fakegw.Gateway
 
 	mu      sync.Mutex
@@ -89,11 +88,7 @@ func NewServer(opts ...Option) *Server {
 		cfg.keys = []fakegw.Key{{ID: DefaultAccessKeyID, Secret: DefaultAccessKeySecret}}
 	}
 	s := &Server{gw: &fakegw.Gateway{Product: "Kms", Keys: cfg.keys, Now: cfg.now}, secrets: map[string]*Secret{}}
-	if cfg.tls {
-		s.hs = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
-	} else {
-		s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	}
+	s.hs = fakegw.Start(http.HandlerFunc(s.serveHTTP), cfg.tls)
 	s.URL = s.hs.URL
 	return s
 }
@@ -103,13 +98,12 @@ func (s *Server) Close() { s.hs.Close() }
 
 // Credentials returns a provider of the server's first access key.
 func (s *Server) Credentials() signer.CredentialsProvider {
-	k := s.gw.Keys[0]
-	return signer.StaticCredentials(k.ID, k.Secret, k.Token)
+	return s.gw.Credentials()
 }
 
 // HTTPClient returns an HTTP client for the server (trusting its TLS
 // certificate under WithTLS).
-func (s *Server) HTTPClient() *http.Client { return s.hs.Client() }
+func (s *Server) HTTPClient() *http.Client { return s.hs.HTTPClient() }
 
 // Client returns a kms.Client pointed at the server with its first access
 // key. Retries back off at most 10ms unless optFns say otherwise, so tests
@@ -118,7 +112,7 @@ func (s *Server) Client(optFns ...func(*kms.Options)) (*kms.Client, error) {
 	return kms.New(kms.Options{
 		Endpoint:        s.URL,
 		Credentials:     s.Credentials(),
-		HTTPClient:      s.hs.Client(),
+		HTTPClient:      s.hs.HTTPClient(),
 		RetryMaxBackoff: 10 * time.Millisecond,
 	}, optFns...)
 }
@@ -136,24 +130,15 @@ func (s *Server) Requests() int { return s.gw.Requests() }
 //   - Code and Message (Status default 500) are sent as the gateway's JSON error body;
 //   - with none of those, the normal answer follows (so a Fault with only
 //     Delay or Date changes just that).
-type Fault struct {
-	Status      int
-	Code        string
-	Message     string
-	Body        string
-	ContentType string
-	BodySize    int
-	Delay       time.Duration
-	Reset       bool
-	ResetAfter  int
-	Date        time.Time
-}
+//
+// Its fields: Status int; Code, Message, Body, ContentType string;
+// BodySize int; Delay time.Duration; Reset bool; ResetAfter int; Date
+// time.Time. Fault is the same type in kmstest and saetest.
+type Fault = fakegw.Fault
 
 // FailNext queues faults: each of the next requests takes the next one.
 func (s *Server) FailNext(faults ...Fault) {
-	for _, f := range faults {
-		s.gw.FailNext(fakegw.Fault(f))
-	}
+	s.gw.FailNext(faults...)
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {

@@ -10,14 +10,17 @@ import (
 )
 
 // verifyROA checks a ROA v1 request as the gateway does and returns its
-// query parameters plus Action and Version from the headers.
+// query parameters plus Action and Version from the headers. The nonce is
+// optional, as on the real gateway: the classic alibaba-cloud-sdk-go sends
+// none on ROA (PROTOCOL.md §2.1), and then only the time window limits
+// replay; a nonce that is sent must be fresh.
 func (s *Server) verifyROA(r *http.Request) (url.Values, *fakegw.Error) {
 	auth := r.Header.Get("Authorization")
 	id, sig, ok := strings.Cut(strings.TrimPrefix(auth, "acs "), ":")
 	if !strings.HasPrefix(auth, "acs ") || !ok || id == "" || sig == "" {
 		return nil, &fakegw.Error{Status: 400, Code: "IncompleteSignature", Message: "The request signature does not conform to Aliyun standards."}
 	}
-	for _, name := range []string{"Date", "x-acs-signature-method", "x-acs-signature-version", "x-acs-signature-nonce", "x-acs-version", "x-acs-action"} {
+	for _, name := range []string{"Date", "x-acs-signature-method", "x-acs-signature-version", "x-acs-version", "x-acs-action"} {
 		if r.Header.Get(name) == "" {
 			return nil, fakegw.Missing(name)
 		}
@@ -41,7 +44,7 @@ func (s *Server) verifyROA(r *http.Request) (url.Values, *fakegw.Error) {
 	if err != nil || !strings.HasSuffix(r.Header.Get("Date"), " GMT") {
 		return nil, &fakegw.Error{Status: 400, Code: "InvalidTimeStamp.Format", Message: "The Date header must be an RFC 1123 time in GMT."}
 	}
-	if e := s.gw.Admit(ts, r.Header.Get("x-acs-signature-nonce")); e != nil {
+	if e := s.gw.AdmitOptionalNonce(ts, r.Header.Get("x-acs-signature-nonce")); e != nil {
 		return nil, e
 	}
 	query.Set("Action", r.Header.Get("x-acs-action"))

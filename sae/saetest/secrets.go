@@ -21,7 +21,9 @@ type Secret struct {
 }
 
 // PutSecret stores a secret (replacing one with the same id) and returns
-// its id. Its namespace becomes known to the server.
+// its id. Its namespace becomes known to the server. As in SAE, a name is
+// unique within its namespace: a second secret of the same non-empty name
+// there (under another id) is an error.
 func (s *Server) PutSecret(sec Secret) (int64, error) {
 	if sec.NamespaceID == "" {
 		return 0, fmt.Errorf("saetest: PutSecret: Secret.NamespaceID is empty")
@@ -31,6 +33,11 @@ func (s *Server) PutSecret(sec Secret) (int64, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for id, other := range s.secrets {
+		if sec.SecretName != "" && other.SecretName == sec.SecretName && other.NamespaceID == sec.NamespaceID && id != sec.SecretID {
+			return 0, fmt.Errorf("saetest: PutSecret: namespace %q already has a secret named %q (id %d)", sec.NamespaceID, sec.SecretName, id)
+		}
+	}
 	if sec.SecretID == 0 {
 		s.nextID++
 		for s.secrets[s.nextID] != nil {

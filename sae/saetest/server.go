@@ -1,5 +1,6 @@
 // Package saetest provides an in-process SAE server for tests, in the
-// manner of net/http/httptest: it serves GET /pop/v1/sam/secret/secret,
+// manner of net/http/httptest: it serves DescribeSecret (GET
+// /pop/v1/sam/secret/secret) and ListSecrets (GET /pop/v1/sam/secret/secrets),
 // verifies ROA v1 and ACS3 signatures with this module's signer against
 // the access keys it was given (with the gateway's 15-minute window and
 // nonce replay check), serves secrets the test puts in, answers with SAE's
@@ -14,12 +15,7 @@
 package saetest
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -42,7 +38,7 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:54321.
 	URL string
 
-	hs *httptest.Server
+	hs *fakegw.Server
 	gw *fakegw.Gateway
 
 	mu         sync.Mutex
@@ -89,11 +85,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s := &Server{secrets: map[int64]*Secret{}, namespaces: map[string]bool{}}
 	s.gw = &fakegw.Gateway{Product: "sae", Keys: cfg.keys, Now: cfg.now, WriteFault: s.writeEnvelopeError}
-	if cfg.tls {
-		s.hs = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
-	} else {
-		s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	}
+	s.hs = fakegw.Start(http.HandlerFunc(s.serveHTTP), cfg.tls)
 	s.URL = s.hs.URL
 	return s
 }
@@ -103,12 +95,11 @@ func (s *Server) Close() { s.hs.Close() }
 
 // Credentials returns a provider of the server's first access key.
 func (s *Server) Credentials() signer.CredentialsProvider {
-	k := s.gw.Keys[0]
-	return signer.StaticCredentials(k.ID, k.Secret, k.Token)
+	return s.gw.Credentials()
 }
 
 // HTTPClient returns an HTTP client for the server.
-func (s *Server) HTTPClient() *http.Client { return s.hs.Client() }
+func (s *Server) HTTPClient() *http.Client { return s.hs.HTTPClient() }
 
 // Client returns an sae.Client pointed at the server with its first access
 // key. Retries back off at most 10ms unless optFns say otherwise.
@@ -116,7 +107,7 @@ func (s *Server) Client(optFns ...func(*sae.Options)) (*sae.Client, error) {
 	return sae.New(sae.Options{
 		Endpoint:        s.URL,
 		Credentials:     s.Credentials(),
-		HTTPClient:      s.hs.Client(),
+		HTTPClient:      s.hs.HTTPClient(),
 		RetryMaxBackoff: 10 * time.Millisecond,
 	}, optFns...)
 }
@@ -134,24 +125,15 @@ func (s *Server) Requests() int { return s.gw.Requests() }
 //     Code gives the HTTP 200 failure SAE can send;
 //   - with none of those, the normal answer follows (so a Fault with only
 //     Delay or Date changes just that).
-type Fault struct {
-	Status      int
-	Code        string
-	Message     string
-	Body        string
-	ContentType string
-	BodySize    int
-	Delay       time.Duration
-	Reset       bool
-	ResetAfter  int
-	Date        time.Time
-}
+//
+// Its fields: Status int; Code, Message, Body, ContentType string;
+// BodySize int; Delay time.Duration; Reset bool; ResetAfter int; Date
+// time.Time. Fault is the same type in kmstest and saetest.
+type Fault = fakegw.Fault
 
 // FailNext queues faults: each of the next requests takes the next one.
 func (s *Server) FailNext(faults ...Fault) {
-	for _, f := range faults {
-		s.gw.FailNext(fakegw.Fault(f))
-	}
+	s.gw.FailNext(faults...)
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -180,81 +162,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case get("Version") != sae.APIVersion:
 		s.gw.WriteError(w, r, 400, "InvalidVersion", "Specified parameter Version is not valid.")
-	case r.Method != http.MethodGet || r.URL.Path != sae.Path || get("Action") != "DescribeSecret":
-		s.gw.WriteError(w, r, 404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
-	default:
+	case r.Method == http.MethodGet && r.URL.Path == sae.DescribeSecretPath && get("Action") == "DescribeSecret":
 		s.describeSecret(w, r, get)
+	case r.Method == http.MethodGet && r.URL.Path == sae.ListSecretsPath && get("Action") == "ListSecrets":
+		s.listSecrets(w, r, get)
+	default:
+		s.gw.WriteError(w, r, 404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
 	}
-}
-
-func (s *Server) describeSecret(w http.ResponseWriter, r *http.Request, get func(string) string) {
-	ns, idText := get("NamespaceId"), get("SecretId")
-	if ns == "" || idText == "" {
-		s.writeEnvelopeError(w, r, 400, "InvalidParameter.NotEmpty", "The parameters NamespaceId and SecretId cannot be empty.")
-		return
-	}
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil {
-		s.writeEnvelopeError(w, r, 400, "InvalidParameter.Obviously", "The SecretId parameter is invalid.")
-		return
-	}
-	s.mu.Lock()
-	known := s.namespaces[ns]
-	sec, found := s.secrets[id]
-	var c Secret
-	if found {
-		c = *sec
-		c.SecretData, c.RelateApps = cloneMap(sec.SecretData), slices.Clone(sec.RelateApps)
-	}
-	s.mu.Unlock()
-	switch {
-	case !known:
-		s.writeEnvelopeError(w, r, 404, "InvalidNamespaceId.NotFound", "The specified namespace ID does not exist.")
-		return
-	case !found || c.NamespaceID != ns:
-		s.writeEnvelopeError(w, r, 400, "InvalidSecretId.NotFound", "The specified secret does not exist.")
-		return
-	}
-	apps := []map[string]string{}
-	for _, a := range c.RelateApps {
-		apps = append(apps, map[string]string{"AppId": a.AppID, "AppName": a.AppName})
-	}
-	data := map[string]any{
-		"NamespaceId": c.NamespaceID,
-		"SecretId":    c.SecretID,
-		"SecretName":  c.SecretName,
-		"SecretType":  orString(c.SecretType, "Opaque"),
-		"SecretData":  c.SecretData,
-		"CreateTime":  c.CreateTime.UnixMilli(),
-		"UpdateTime":  c.UpdateTime.UnixMilli(),
-		"RelateApps":  apps,
-	}
-	if c.CreateTime.IsZero() {
-		data["CreateTime"] = 0
-	}
-	if c.UpdateTime.IsZero() {
-		data["UpdateTime"] = 0
-	}
-	s.gw.WriteJSON(w, http.StatusOK, map[string]any{
-		"Code": "200", "Message": "success", "Success": true, "TraceId": s.traceID(), "Data": data,
-	})
-}
-
-func orString(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-func (s *Server) traceID() string { return fmt.Sprintf("0a%030d", s.gw.Requests()) }
-
-// writeEnvelopeError answers in SAE's envelope: Code echoes the HTTP
-// status, ErrorCode carries the error code, Success is false.
-func (s *Server) writeEnvelopeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	body := map[string]any{
-		"Code": strconv.Itoa(status), "ErrorCode": code, "Message": message, "Success": false,
-		"TraceId": s.traceID(), "Data": json.RawMessage("null"),
-	}
-	s.gw.WriteJSON(w, status, body)
 }

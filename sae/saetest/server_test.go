@@ -33,6 +33,12 @@ func TestPutSecret(t *testing.T) {
 	id, err := srv.PutSecret(saetest.Secret{NamespaceID: "n", SecretID: 42, SecretName: "fixed"})
 	require.NoError(t, err)
 	assert.Equal(t, int64(42), id)
+	_, err = srv.PutSecret(saetest.Secret{NamespaceID: "n", SecretName: "fixed"})
+	require.ErrorContains(t, err, `namespace "n" already has a secret named "fixed" (id 42)`)
+	_, err = srv.PutSecret(saetest.Secret{NamespaceID: "n", SecretID: 42, SecretName: "fixed", SecretType: "Opaque"})
+	require.NoError(t, err, "replacing the same id")
+	_, err = srv.PutSecret(saetest.Secret{NamespaceID: "other", SecretName: "fixed"})
+	require.NoError(t, err, "another namespace")
 
 	c, err := srv.Client()
 	require.NoError(t, err)
@@ -65,12 +71,12 @@ func signedROA(t *testing.T, srv *saetest.Server, when time.Time, nonce string, 
 	require.NoError(t, err)
 	q := url.Values{"NamespaceId": {"n"}, "SecretId": {"1"}}
 	h := http.Header{}
-	r := &signer.Request{Method: "GET", Host: u.Host, Path: sae.Path, Query: q, Action: "DescribeSecret", Version: sae.APIVersion}
+	r := &signer.Request{Method: "GET", Host: u.Host, Path: sae.DescribeSecretPath, Query: q, Action: "DescribeSecret", Version: sae.APIVersion}
 	require.NoError(t, signer.SignROA(h, r, signer.Credentials{AccessKeyID: saetest.DefaultAccessKeyID, AccessKeySecret: saetest.DefaultAccessKeySecret}, when, nonce))
 	if spoil != nil {
 		spoil(h)
 	}
-	req, err := http.NewRequest("GET", srv.URL+sae.Path+"?"+signer.CanonicalQuery(q), nil)
+	req, err := http.NewRequest("GET", srv.URL+sae.DescribeSecretPath+"?"+signer.CanonicalQuery(q), nil)
 	require.NoError(t, err)
 	req.Header = h
 	resp, err := http.DefaultClient.Do(req)
@@ -100,7 +106,10 @@ func TestROAChecks(t *testing.T) {
 	assert.Equal(t, "SignatureDoesNotMatch", code(t, signedROA(t, srv, now, "c", func(h http.Header) { h.Set("x-acs-extra", "1") })))
 	assert.Equal(t, "SignatureDoesNotMatch", code(t, signedROA(t, srv, now, "d", func(h http.Header) { h.Set("Authorization", h.Get("Authorization")+"x") })))
 	assert.Equal(t, "IncompleteSignature", code(t, signedROA(t, srv, now, "e", func(h http.Header) { h.Set("Authorization", "Bearer x") })))
-	assert.Equal(t, "MissingParameter", code(t, signedROA(t, srv, now, "f", func(h http.Header) { h.Del("x-acs-signature-nonce") })))
+	// A nonce is optional on ROA (sdk_shapes_test.go sends none), but one
+	// that was signed cannot be dropped.
+	assert.Equal(t, "SignatureDoesNotMatch", code(t, signedROA(t, srv, now, "f", func(h http.Header) { h.Del("x-acs-signature-nonce") })))
+	assert.Equal(t, "MissingParameter", code(t, signedROA(t, srv, now, "h", func(h http.Header) { h.Del("Date") })))
 	resp := signedROA(t, srv, now, "g", func(h http.Header) { h.Set("Authorization", "acs LTAInobody:x") })
 	assert.Equal(t, 404, resp.StatusCode)
 	assert.Equal(t, "InvalidAccessKeyId.NotFound", code(t, resp))
