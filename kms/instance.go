@@ -1,0 +1,289 @@
+package kms
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// instanceOperations are the operations a KMS instance gateway serves and
+// this package sends there when Options.InstanceEndpoint is set; every
+// other operation is a management operation and goes to the shared
+// gateway.
+var instanceOperations = map[string]bool{"GetSecretValue": true}
+
+// instance is the transport for the instance gateway and the HTTP client
+// built for it, kept so per-call overrides that leave the instance settings
+// alone reuse its connections.
+type instance struct {
+	tc   *transport.Client
+	http HTTPClient
+}
+
+func optionError(field, format string, args ...any) error {
+	return fmt.Errorf("kms: %w: Options.%s: %s", signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
+}
+
+// newInstance validates the instance options and builds the instance
+// transport; it returns nil when o.InstanceEndpoint is empty.
+func newInstance(o Options) (*instance, error) {
+	if o.InstanceEndpoint == "" {
+		if len(o.InstanceCACert) > 0 {
+			return nil, optionError("InstanceCACert", "set without InstanceEndpoint")
+		}
+		return nil, nil
+	}
+	host, err := instanceHost(o.InstanceEndpoint, o.InstanceAllowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := instanceHTTPClient(o.HTTPClient, o.InstanceCACert, host, false)
+	if err != nil {
+		return nil, err
+	}
+	tc, err := transport.New(service, o.instanceTransport(hc))
+	if err != nil {
+		return nil, err
+	}
+	return &instance{tc: tc, http: hc}, nil
+}
+
+// instanceTransport is the transport options for the instance gateway.
+func (o Options) instanceTransport(hc HTTPClient) transport.Options {
+	t := o.transport()
+	t.Endpoint, t.HTTPClient = o.InstanceEndpoint, hc
+	return t
+}
+
+// instanceHost validates InstanceEndpoint (a base URL or a bare host, as
+// Endpoint) and returns its host[:port].
+func instanceHost(endpoint string, allowHTTP bool) (string, error) {
+	scheme, hostport, err := transport.ResolveEndpoint("kms", "", "", endpoint)
+	if err != nil {
+		return "", optionError("InstanceEndpoint", "not a base URL (https://host[:port], no user info, path or query) or a bare host")
+	}
+	if scheme == "http" && !allowHTTP {
+		return "", optionError("InstanceEndpoint", "%q is plain http: an instance gateway is reached over TLS; set InstanceAllowHTTP to send the requests unencrypted", endpoint)
+	}
+	return hostport, nil
+}
+
+// hostname is the lower-cased host of host[:port], without brackets.
+func hostname(hostport string) string {
+	u := url.URL{Host: hostport}
+	return strings.ToLower(u.Hostname())
+}
+
+// instanceHTTPClient returns the HTTP client for the instance gateway:
+// base unchanged when there is no CA to add; otherwise a copy of base (or of
+// the default client) whose TLS settings trust the CA beside the roots base
+// trusts, for host only. oneOff disables keep-alives, for a client built
+// for one call whose connections nobody would reuse.
+func instanceHTTPClient(base HTTPClient, caPEM []byte, hostport string, oneOff bool) (HTTPClient, error) {
+	if len(caPEM) == 0 {
+		if base == nil {
+			return transport.DefaultHTTPClient(), nil
+		}
+		return base, nil
+	}
+	certs, err := parseCAs(caPEM)
+	if err != nil {
+		return nil, err
+	}
+	var hc *http.Client
+	switch b := base.(type) {
+	case nil:
+		hc = transport.DefaultHTTPClient()
+	case *http.Client:
+		if b == nil {
+			hc = transport.DefaultHTTPClient()
+		} else {
+			hc = b
+		}
+	default:
+		return nil, optionError("InstanceCACert", "HTTPClient is a %T, to which the CA cannot be added: trust the CA in that client and leave InstanceCACert empty", base)
+	}
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		return nil, optionError("InstanceCACert", "HTTPClient's Transport is a %T, to which the CA cannot be added: trust the CA in that transport and leave InstanceCACert empty", rt)
+	}
+	withCA := t.Clone()
+	if oneOff {
+		withCA.DisableKeepAlives = true
+	}
+	withCA.TLSClientConfig = trustFor(withCA.TLSClientConfig, certs, hostname(hostport))
+	c := *hc
+	c.Transport = &instanceRoundTripper{hostport: strings.ToLower(hostport), withCA: withCA, other: rt}
+	return &c, nil
+}
+
+// instanceRoundTripper sends requests for the instance endpoint over the
+// transport that trusts the instance CA, and any other request (a redirect
+// the HTTP client follows elsewhere) over the caller's own.
+type instanceRoundTripper struct {
+	hostport string
+	withCA   *http.Transport
+	other    http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *instanceRoundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Scheme == "https" && strings.EqualFold(r.URL.Host, t.hostport) {
+		return t.withCA.RoundTrip(r)
+	}
+	return t.other.RoundTrip(r)
+}
+
+// CloseIdleConnections closes the idle connections of the CA transport.
+func (t *instanceRoundTripper) CloseIdleConnections() { t.withCA.CloseIdleConnections() }
+
+// parseCAs reads every CERTIFICATE block of caPEM; there must be at least
+// one and nothing else but whitespace.
+func parseCAs(caPEM []byte) ([]*x509.Certificate, error) {
+	var certs []*x509.Certificate
+	rest := caPEM
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			return nil, optionError("InstanceCACert", "PEM block %d is a %q, not a CERTIFICATE", len(certs)+1, block.Type)
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, optionError("InstanceCACert", "certificate %d does not parse: %v", len(certs)+1, err)
+		}
+		certs = append(certs, cert)
+	}
+	switch {
+	case len(certs) == 0:
+		return nil, optionError("InstanceCACert", "no PEM certificate found (want the instance CA, e.g. PrivateKmsCA_kst-*.pem)")
+	case len(strings.TrimSpace(string(rest))) > 0:
+		return nil, optionError("InstanceCACert", "text after certificate %d is not PEM", len(certs))
+	}
+	return certs, nil
+}
+
+// trustFor returns a copy of base that trusts certs beside base's roots
+// (the system roots when base has none), but only for connections to
+// host: a connection to any other name (an HTTPS proxy) must also verify
+// against base's roots alone. A connection to an IP address carries no
+// name; it is taken for the instance's when host is an IP address.
+func trustFor(base *tls.Config, certs []*x509.Certificate, host string) *tls.Config {
+	var cfg *tls.Config
+	if base == nil {
+		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+	} else {
+		cfg = base.Clone()
+	}
+	baseRoots := cfg.RootCAs // nil: the system roots
+	var pool *x509.CertPool
+	if baseRoots != nil {
+		pool = baseRoots.Clone()
+	} else if sys, err := x509.SystemCertPool(); err == nil {
+		pool = sys
+	} else {
+		pool = x509.NewCertPool() // no system roots here: the CA alone
+	}
+	for _, c := range certs {
+		pool.AddCert(c)
+	}
+	cfg.RootCAs = pool
+	if cfg.InsecureSkipVerify {
+		return cfg // the caller chose not to verify; nothing to restrict
+	}
+	next := cfg.VerifyConnection
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		other := !strings.EqualFold(cs.ServerName, host)
+		if cs.ServerName == "" {
+			other = net.ParseIP(host) == nil
+		}
+		if other {
+			if err := verifyChain(cs, baseRoots); err != nil {
+				return fmt.Errorf("kms: %q is not the instance endpoint, so InstanceCACert is not trusted for it: %w", cs.ServerName, err)
+			}
+		}
+		if next != nil {
+			return next(cs)
+		}
+		return nil
+	}
+	return cfg
+}
+
+func verifyChain(cs tls.ConnectionState, roots *x509.CertPool) error {
+	if len(cs.PeerCertificates) == 0 {
+		return errors.New("no peer certificate")
+	}
+	inter := x509.NewCertPool()
+	for _, c := range cs.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: cs.ServerName})
+	return err
+}
+
+// transportFor returns the transport an operation's call goes over: the
+// instance gateway's for the operations it serves, when configured, and
+// the shared gateway's otherwise, with the call's option overrides applied.
+func (c *Client) transportFor(op string, optFns []func(*Options)) (*transport.Client, error) {
+	if len(optFns) == 0 {
+		if c.inst != nil && instanceOperations[op] {
+			return c.inst.tc, nil
+		}
+		return c.tc, nil
+	}
+	o := c.opts
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.InstanceEndpoint == "" || !instanceOperations[op] {
+		if o.InstanceEndpoint == "" && len(o.InstanceCACert) > 0 {
+			return nil, optionError("InstanceCACert", "set without InstanceEndpoint")
+		}
+		return c.tc.With(o.transport())
+	}
+	host, err := instanceHost(o.InstanceEndpoint, o.InstanceAllowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	var hc HTTPClient
+	if c.inst != nil && sameHTTPClient(o.HTTPClient, c.opts.HTTPClient) && string(o.InstanceCACert) == string(c.opts.InstanceCACert) &&
+		o.InstanceEndpoint == c.opts.InstanceEndpoint {
+		hc = c.inst.http // same trust: reuse its connections
+	} else if hc, err = instanceHTTPClient(o.HTTPClient, o.InstanceCACert, host, true); err != nil {
+		return nil, err
+	}
+	base := c.tc
+	if c.inst != nil {
+		base = c.inst.tc // share the instance's learned clock offset
+	}
+	return base.With(o.instanceTransport(hc))
+}
+
+// sameHTTPClient reports whether a and b are both nil or the same
+// *http.Client. Other values are never the same: comparing arbitrary
+// interface values could panic.
+func sameHTTPClient(a, b HTTPClient) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	ca, ok1 := a.(*http.Client)
+	cb, ok2 := b.(*http.Client)
+	return ok1 && ok2 && ca == cb
+}
