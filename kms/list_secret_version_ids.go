@@ -19,7 +19,7 @@ type ListSecretVersionIDsInput struct {
 	// PageNumber is the page, from 1. Zero: 1.
 	PageNumber int `url:"PageNumber,omitempty"`
 	// PageSize is the number of versions per page, 1 to 100. Zero: the
-	// service default, 10 (AllSecretVersions: 100).
+	// service default, 20 (AllSecretVersions: 100).
 	PageSize int `url:"PageSize,omitempty"`
 }
 

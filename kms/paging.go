@@ -52,7 +52,7 @@ func checkPaging(op, typ string, number, size int) error {
 	case number < 0:
 		return invalid(op, typ+".PageNumber is negative (pages start at 1; 0 means 1)")
 	case size < 0 || size > MaxPageSize:
-		return invalid(op, typ+".PageSize must be 1 to 100 (0: the service default, 10)")
+		return invalid(op, typ+".PageSize must be 1 to 100 (0: the service default)")
 	}
 	return nil
 }
@@ -63,8 +63,11 @@ func checkPaging(op, typ string, number, size int) error {
 // yielded once, last) or yield returns false; no page is fetched after
 // that.
 func walkPages[T any](first, size int, fetch func(page int) ([]T, int, error), yield func(T, error) bool) {
-	page := max(first, 1)
-	seen := (page - 1) * size
+	page := first
+	if page == 0 {
+		page = 1
+	}
+	seen := (page - 1) * size // a negative first fails validation in fetch
 	for {
 		items, total, err := fetch(page)
 		if err != nil {

@@ -11,13 +11,14 @@ import (
 	"github.com/alisecret/alisecret-go/kms"
 )
 
-// Paging and filtering as KMS documents them for ListSecrets and
-// ListSecretVersionIds: PageNumber from 1 (default 1), PageSize 1 to 100
-// (default 10), at most 10 filters of at most 10 values each.
+// Paging and filtering as KMS documents them: PageNumber from 1 (default
+// 1), PageSize 1 to 100 (default 10 for ListSecrets, 20 for
+// ListSecretVersionIds), at most 10 filters of at most 10 values each.
 const (
-	defaultPageSize = 10
-	maxPageSize     = 100
-	maxFilters      = 10
+	secretsPageSize  = 10
+	versionsPageSize = 20
+	maxPageSize      = 100
+	maxFilters       = 10
 )
 
 func invalidParam(msg string) *fakegw.Error {
@@ -26,8 +27,8 @@ func invalidParam(msg string) *fakegw.Error {
 
 // paging reads PageNumber and PageSize and returns the bounds of the page
 // in a list of n items.
-func paging(get func(string) string, n int) (number, size, lo, hi int, e *fakegw.Error) {
-	number, size = 1, defaultPageSize
+func paging(get func(string) string, n, defaultSize int) (number, size, lo, hi int, e *fakegw.Error) {
+	number, size = 1, defaultSize
 	if v := get("PageNumber"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil || p < 1 {
@@ -56,7 +57,7 @@ func (s *Server) listSecretVersionIDs(get func(string) string) (map[string]any, 
 	if get("IncludeDeprecated") != "true" {
 		all = slices.DeleteFunc(all, func(v Version) bool { return len(v.Stages) == 0 })
 	}
-	number, size, lo, hi, e := paging(get, len(all))
+	number, size, lo, hi, e := paging(get, len(all), versionsPageSize)
 	if e != nil {
 		return nil, e
 	}
@@ -152,7 +153,7 @@ func (s *Server) listSecrets(get func(string) string) (map[string]any, *fakegw.E
 	}
 	s.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
-	number, size, lo, hi, e := paging(get, len(all))
+	number, size, lo, hi, e := paging(get, len(all), secretsPageSize)
 	if e != nil {
 		return nil, e
 	}
