@@ -75,15 +75,17 @@ type Options struct {
 	// InstanceCACert is the instance's CA certificate, PEM-encoded (one or
 	// more CERTIFICATE blocks; the console's PrivateKmsCA_kst-*.pem). It is
 	// trusted beside the system roots (or beside the RootCAs of HTTPClient's
-	// transport) for connections to the InstanceEndpoint host only, never
-	// for the shared gateway or any other host. The instance requests then
-	// go over a copy of HTTPClient's *http.Transport (the default client's
-	// when HTTPClient is nil) that adds the CA; HTTPClient must therefore be
-	// nil or an *http.Client whose Transport is nil or an *http.Transport,
-	// else New fails: with another HTTPClient, trust the CA in it yourself
-	// and leave InstanceCACert empty. Empty: the instance requests go over
-	// HTTPClient unchanged, so the instance's certificate must verify
-	// against its roots. Malformed PEM makes New fail; so does a CA without
+	// transport) for connections to the InstanceEndpoint host only: never
+	// for the shared gateway, a redirect target or an HTTPS proxy (a proxy
+	// addressed by IP is told apart only when InstanceEndpoint is a host
+	// name, as real ones are). The instance requests go over a copy of
+	// HTTPClient's *http.Transport (the default client's when HTTPClient is
+	// nil) that adds the CA, so HTTPClient must be nil or an *http.Client
+	// whose Transport is nil or an *http.Transport, else New fails; with
+	// another HTTPClient, trust the CA in it yourself and leave
+	// InstanceCACert empty. Empty: the instance requests go over HTTPClient
+	// unchanged, so the instance's certificate must verify against its
+	// roots. Malformed PEM makes New fail; so does a CA without
 	// InstanceEndpoint.
 	InstanceCACert []byte
 	// InstanceAllowHTTP permits an http:// InstanceEndpoint, for a local
