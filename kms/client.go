@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
@@ -118,6 +119,7 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(&opts)
 	}
+	opts.InstanceCACert = slices.Clone(opts.InstanceCACert) // the caller may reuse the slice
 	tc, err := transport.New(service, opts.transport())
 	if err != nil {
 		return nil, err
@@ -130,7 +132,11 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 }
 
 // Options returns a copy of the client's options.
-func (c *Client) Options() Options { return c.opts }
+func (c *Client) Options() Options {
+	o := c.opts
+	o.InstanceCACert = slices.Clone(o.InstanceCACert)
+	return o
+}
 
 // Endpoint returns the base URL of the shared gateway, where every
 // operation goes except those InstanceEndpoint takes.

@@ -252,28 +252,38 @@ func (c *Client) transportFor(op string, optFns []func(*Options)) (*transport.Cl
 	for _, fn := range optFns {
 		fn(&o)
 	}
+	same := c.sameInstance(o)
 	if o.InstanceEndpoint == "" || !instanceOperations[op] {
-		if o.InstanceEndpoint == "" && len(o.InstanceCACert) > 0 {
-			return nil, optionError("InstanceCACert", "set without InstanceEndpoint")
+		if !same {
+			// Bad instance options fail every call, as any bad option does.
+			if _, err := newInstance(o); err != nil {
+				return nil, err
+			}
 		}
 		return c.tc.With(o.transport())
 	}
-	host, err := instanceHost(o.InstanceEndpoint, o.InstanceAllowHTTP)
-	if err != nil {
-		return nil, err
-	}
-	var hc HTTPClient
-	if c.inst != nil && sameHTTPClient(o.HTTPClient, c.opts.HTTPClient) && string(o.InstanceCACert) == string(c.opts.InstanceCACert) &&
-		o.InstanceEndpoint == c.opts.InstanceEndpoint {
-		hc = c.inst.http // same trust: reuse its connections
-	} else if hc, err = instanceHTTPClient(o.HTTPClient, o.InstanceCACert, host, true); err != nil {
-		return nil, err
-	}
-	base := c.tc
-	if c.inst != nil {
-		base = c.inst.tc // share the instance's learned clock offset
+	hc, base := HTTPClient(nil), c.tc
+	if same {
+		hc, base = c.inst.http, c.inst.tc // reuse its connections and clock
+	} else {
+		host, err := instanceHost(o.InstanceEndpoint, o.InstanceAllowHTTP)
+		if err != nil {
+			return nil, err
+		}
+		if hc, err = instanceHTTPClient(o.HTTPClient, o.InstanceCACert, host, true); err != nil {
+			return nil, err
+		}
 	}
 	return base.With(o.instanceTransport(hc))
+}
+
+// sameInstance reports whether o has the client's instance settings.
+func (c *Client) sameInstance(o Options) bool {
+	if c.inst == nil {
+		return o.InstanceEndpoint == "" && len(o.InstanceCACert) == 0
+	}
+	return o.InstanceEndpoint == c.opts.InstanceEndpoint && o.InstanceAllowHTTP == c.opts.InstanceAllowHTTP &&
+		string(o.InstanceCACert) == string(c.opts.InstanceCACert) && sameHTTPClient(o.HTTPClient, c.opts.HTTPClient)
 }
 
 // sameHTTPClient reports whether a and b are both nil or the same

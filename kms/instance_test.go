@@ -226,6 +226,9 @@ func TestInstanceOptionErrors(t *testing.T) {
 			_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, tt.set)
 			require.ErrorIs(t, err, signer.ErrInvalidInput)
 			assert.Contains(t, err.Error(), tt.field)
+			_, err = c.DescribeSecret(ctx, &kms.DescribeSecretInput{SecretName: "db"}, tt.set)
+			require.ErrorIs(t, err, signer.ErrInvalidInput, "a management operation fails on bad instance options too")
+			assert.Contains(t, err.Error(), tt.field)
 		})
 	}
 
@@ -302,3 +305,20 @@ func TestInstancePerCallOverrides(t *testing.T) {
 type doerFunc func(*http.Request) (*http.Response, error)
 
 func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestInstanceCACertIsCopied(t *testing.T) {
+	srv, inst := newInstance(t)
+	caPEM := inst.CACertPEM()
+	c, err := inst.Client(func(o *kms.Options) { o.InstanceCACert = caPEM })
+	require.NoError(t, err)
+	for i := range caPEM {
+		caPEM[i] = 'x' // the caller reuses its buffer
+	}
+	got := c.Options().InstanceCACert
+	assert.Equal(t, inst.CACertPEM(), got)
+	got[0] = 'x'
+	assert.Equal(t, inst.CACertPEM(), c.Options().InstanceCACert, "Options returns a copy")
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.RetryMaxAttempts = 1 })
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{0, 1}, counts(srv, inst))
+}

@@ -114,7 +114,7 @@ func (in *ListSecretsInput) query(op string) (*listSecretsQuery, error) {
 		case len(f.Values) > MaxFilters:
 			return nil, invalid(op, fmt.Sprintf("ListSecretsInput.Filters[%d].Values has %d values; at most %d", i, len(f.Values), MaxFilters))
 		}
-		fs[i] = filterWire{Key: f.Key, Values: f.Values}
+		fs[i] = filterWire(f)
 		if fs[i].Values == nil {
 			fs[i].Values = []string{}
 		}
