@@ -124,7 +124,7 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	inst, err := newInstance(opts)
+	inst, err := newInstance(opts, tc)
 	if err != nil {
 		return nil, err
 	}

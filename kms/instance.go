@@ -29,8 +29,10 @@ func optionError(field, format string, args ...any) error {
 }
 
 // newInstance validates the instance options and builds the instance
-// transport; it returns nil when o.InstanceEndpoint is empty.
-func newInstance(o Options) (*instance, error) {
+// transport from shared, the shared gateway's, with which it shares the
+// credentials (one default chain, one retrieval at a time) and the learned
+// clock offset. It returns nil when o.InstanceEndpoint is empty.
+func newInstance(o Options, shared *transport.Client) (*instance, error) {
 	if o.InstanceEndpoint == "" {
 		if len(o.InstanceCACert) > 0 {
 			return nil, optionError("InstanceCACert", "set without InstanceEndpoint")
@@ -45,7 +47,7 @@ func newInstance(o Options) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc, err := transport.New(service, o.instanceTransport(hc))
+	tc, err := shared.With(o.instanceTransport(hc))
 	if err != nil {
 		return nil, err
 	}
@@ -96,15 +98,15 @@ func (c *Client) transportFor(op string, optFns []func(*Options)) (*transport.Cl
 	if o.InstanceEndpoint == "" || !instanceOperations[op] {
 		if !same {
 			// Bad instance options fail every call, as any bad option does.
-			if _, err := newInstance(o); err != nil {
+			if _, err := newInstance(o, c.tc); err != nil {
 				return nil, err
 			}
 		}
 		return c.tc.With(o.transport())
 	}
-	hc, base := HTTPClient(nil), c.tc
+	var hc HTTPClient
 	if same {
-		hc, base = c.inst.http, c.inst.tc // reuse its connections and clock
+		hc = c.inst.http // reuse its connections
 	} else {
 		host, err := instanceHost(o.InstanceEndpoint, o.InstanceAllowHTTP)
 		if err != nil {
@@ -114,7 +116,7 @@ func (c *Client) transportFor(op string, optFns []func(*Options)) (*transport.Cl
 			return nil, err
 		}
 	}
-	return base.With(o.instanceTransport(hc))
+	return c.tc.With(o.instanceTransport(hc))
 }
 
 // sameInstance reports whether o has the client's instance settings.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -321,4 +322,22 @@ func TestInstanceCACertIsCopied(t *testing.T) {
 	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.RetryMaxAttempts = 1 })
 	require.NoError(t, err)
 	assert.Equal(t, [2]int{0, 1}, counts(srv, inst))
+}
+
+func TestInstanceSharesTheLearnedClockOffset(t *testing.T) {
+	// The gateways' clock is an hour ahead of ours: the first call learns
+	// the offset, and the other gateway's calls use it at once.
+	ahead := time.Now().Add(time.Hour)
+	srv, inst := newInstance(t, kmstest.WithClock(func() time.Time { return ahead }))
+	c, err := inst.Client()
+	require.NoError(t, err)
+	_, err = c.DescribeSecret(ctx, &kms.DescribeSecretInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{2, 0}, counts(srv, inst), "refused once for the clock, then accepted")
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{2, 1}, counts(srv, inst), "the instance call is signed with the learned time")
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.HTTPClient = &http.Client{} })
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{2, 2}, counts(srv, inst), "per-call instance transports share it too")
 }
