@@ -44,7 +44,9 @@ type Options struct {
 	// HTTPClient sends the requests; *http.Client satisfies it. Nil: one
 	// client shared by the process, with 5s dial and TLS-handshake and 10s
 	// response-header timeouts, TLS 1.2+ with verification, proxies from the
-	// environment, and redirects not followed.
+	// environment, and redirects not followed. With InstanceCACert set, the
+	// instance gateway's requests go over a copy of it that trusts the CA;
+	// see InstanceCACert.
 	HTTPClient HTTPClient
 	// RetryMaxAttempts is the number of attempts per call; 1 means no retry.
 	// Zero: 3.
