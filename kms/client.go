@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
@@ -43,7 +44,9 @@ type Options struct {
 	// HTTPClient sends the requests; *http.Client satisfies it. Nil: one
 	// client shared by the process, with 5s dial and TLS-handshake and 10s
 	// response-header timeouts, TLS 1.2+ with verification, proxies from the
-	// environment, and redirects not followed.
+	// environment, and redirects not followed. With InstanceCACert set, the
+	// instance gateway's requests go over a copy of it that trusts the CA;
+	// see InstanceCACert.
 	HTTPClient HTTPClient
 	// RetryMaxAttempts is the number of attempts per call; 1 means no retry.
 	// Zero: 3.
@@ -62,6 +65,37 @@ type Options struct {
 	Logger *slog.Logger
 	// UserAgent is appended to the library's User-Agent.
 	UserAgent string
+
+	// InstanceEndpoint is a KMS instance gateway (KMS 3.0), as a base URL
+	// ("https://kst-hzz65f1a2b3c.cryptoservice.kms.aliyuncs.com") or a bare
+	// host (https). When set, GetSecretValue goes there, signed with the
+	// same credentials; DescribeSecret, ListSecrets and ListSecretVersionIDs
+	// are management operations, which only the shared gateway serves, and
+	// still go to Endpoint (or the regional endpoint). Empty: every
+	// operation goes to the shared gateway. A malformed value, or an
+	// http:// URL without InstanceAllowHTTP, makes New fail.
+	InstanceEndpoint string
+	// InstanceCACert is the instance's CA certificate, PEM-encoded (one or
+	// more CERTIFICATE blocks; the console's PrivateKmsCA_kst-*.pem). It is
+	// trusted beside the system roots (or beside the RootCAs of HTTPClient's
+	// transport) for connections to the InstanceEndpoint host only: never
+	// for the shared gateway, a redirect target or an HTTPS proxy (a proxy
+	// addressed by IP is told apart only when InstanceEndpoint is a host
+	// name, as real ones are). The instance requests go over a copy of
+	// HTTPClient's *http.Transport (the default client's when HTTPClient is
+	// nil) that adds the CA, so HTTPClient must be nil or an *http.Client
+	// whose Transport is nil or an *http.Transport, else New fails; with
+	// another HTTPClient, trust the CA in it yourself and leave
+	// InstanceCACert empty. Empty: the instance requests go over HTTPClient
+	// unchanged, so the instance's certificate must verify against its
+	// roots. Malformed PEM makes New fail; so does a CA without
+	// InstanceEndpoint.
+	InstanceCACert []byte
+	// InstanceAllowHTTP permits an http:// InstanceEndpoint, for a local
+	// proxy that terminates TLS or a test server. False (the zero value):
+	// an http:// InstanceEndpoint is an error, since requests and secret
+	// values would cross the network unencrypted.
+	InstanceAllowHTTP bool
 }
 
 func (o Options) transport() transport.Options {
@@ -77,6 +111,7 @@ func (o Options) transport() transport.Options {
 type Client struct {
 	opts Options
 	tc   *transport.Client
+	inst *instance // nil without Options.InstanceEndpoint
 }
 
 // New returns a client for the options, as changed by optFns. It validates
@@ -86,18 +121,37 @@ func New(opts Options, optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(&opts)
 	}
+	opts.InstanceCACert = slices.Clone(opts.InstanceCACert) // the caller may reuse the slice
 	tc, err := transport.New(service, opts.transport())
 	if err != nil {
 		return nil, err
 	}
-	return &Client{opts: opts, tc: tc}, nil
+	inst, err := newInstance(opts, tc)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{opts: opts, tc: tc, inst: inst}, nil
 }
 
 // Options returns a copy of the client's options.
-func (c *Client) Options() Options { return c.opts }
+func (c *Client) Options() Options {
+	o := c.opts
+	o.InstanceCACert = slices.Clone(o.InstanceCACert)
+	return o
+}
 
-// Endpoint returns the base URL requests go to.
+// Endpoint returns the base URL of the shared gateway, where every
+// operation goes except those InstanceEndpoint takes.
 func (c *Client) Endpoint() string { return c.tc.Endpoint() }
+
+// InstanceEndpoint returns the base URL GetSecretValue goes to when
+// Options.InstanceEndpoint is set, and "" otherwise.
+func (c *Client) InstanceEndpoint() string {
+	if c.inst == nil {
+		return ""
+	}
+	return c.inst.tc.Endpoint()
+}
 
 // secretBody is an operation's wire document, which names its secret.
 type secretBody interface{ secretName() wire.String }
@@ -117,7 +171,7 @@ func (c *Client) send(ctx context.Context, op, field, secretName string, in any,
 	if err != nil {
 		return transport.Response{}, err
 	}
-	tc, err := transport.ForCall(c.tc, &c.opts, optFns, Options.transport)
+	tc, err := c.transportFor(op, optFns)
 	if err != nil {
 		return transport.Response{}, err
 	}

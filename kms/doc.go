@@ -1,5 +1,6 @@
 // Package kms reads secrets from Alibaba Cloud KMS Secrets Manager:
-// GetSecretValue and DescribeSecret (RPC style, API version 2016-01-20).
+// GetSecretValue, DescribeSecret, ListSecretVersionIDs and ListSecrets
+// (RPC style, API version 2016-01-20).
 //
 // # Getting started
 //
@@ -17,6 +18,43 @@
 // Requests go over HTTPS to kms.<region>.aliyuncs.com (kms-vpc.<region> with
 // Network "vpc"; Endpoint overrides the host). Every operation takes per-call
 // option overrides: client.GetSecretValue(ctx, in, func(o *kms.Options) { o.RetryMaxAttempts = 1 }).
+//
+// # Versions and listing
+//
+// ListSecretVersionIDs returns a page of a secret's versions with their
+// stages (ACSCurrent, ACSPrevious, custom ones); ListSecrets a page of
+// the region's secrets (metadata only), narrowed by Filters. The iterators
+// AllSecretVersions and AllSecrets walk every page, fetching the next one
+// only when the loop reaches it, so a break sends nothing more:
+//
+//	in := &kms.ListSecretsInput{Filters: []kms.Filter{{Key: "SecretName", Values: []string{"prod/"}}}}
+//	for s, err := range client.AllSecrets(ctx, in) {
+//		if err != nil {
+//			return err // the first error ends the loop
+//		}
+//		fmt.Println(s.SecretName, s.UpdateTime)
+//	}
+//
+// # KMS instance gateways
+//
+// A KMS 3.0 instance has its own gateway
+// (kst-<id>.cryptoservice.kms.aliyuncs.com), reachable from its VPC and
+// served with the instance's private CA. It takes GetSecretValue signed
+// with the usual RAM credentials, but no management operation. With
+// Options.InstanceEndpoint and Options.InstanceCACert (the CA as PEM), one
+// Client sends GetSecretValue there and DescribeSecret, ListSecrets and
+// ListSecretVersionIDs to the shared gateway:
+//
+//	client, err := kms.New(kms.Options{
+//		Region:           "cn-hangzhou",
+//		InstanceEndpoint: "https://kst-hzz65f1a2b3c.cryptoservice.kms.aliyuncs.com",
+//		InstanceCACert:   caPEM, // trusted for the instance host only
+//	})
+//
+// The CA is added beside the system roots for connections to the instance
+// host and nothing else. An http:// instance endpoint needs
+// InstanceAllowHTTP. With your own HTTPClient, the CA is added to a copy
+// of its *http.Transport; see Options.InstanceCACert.
 //
 // # Credentials
 //
@@ -73,6 +111,7 @@
 //
 // Package kmstest starts an in-process KMS that verifies signatures and
 // serves the secrets a test puts in; Server.Client returns a Client pointed
-// at it. GetSecretValueOutput prints SecretData as "[redacted]" under fmt and
+// at it; Server.StartInstance adds an instance gateway with its own CA.
+// GetSecretValueOutput prints SecretData as "[redacted]" under fmt and
 // slog, so logging an output is safe.
 package kms

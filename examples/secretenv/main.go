@@ -14,6 +14,7 @@
 // Specs:
 //
 //	-kms VAR=secret-name[@stage]   KMS GetSecretValue (stage default ACSCurrent)
+//	-kms-prefix PREFIX             every KMS secret whose name starts with PREFIX
 //	-sae VAR=namespace:name        SAE secret by name: the whole data map as JSON
 //	-sae VAR=namespace:name/key    one key's value
 //	-sae VAR=namespace:id[/key]    SAE secret by numeric id (digits only)
@@ -23,6 +24,16 @@
 // cn-hangzhou for the default namespace); a reference of digits only is a
 // secret id (DescribeSecret), anything else a secret name (ListSecrets to
 // find it, then DescribeSecret).
+//
+// -kms-prefix (repeatable) lists the secrets whose names start with
+// PREFIX (ListSecrets) and takes each one's ACSCurrent value; secrets
+// scheduled for deletion are left out, and a prefix no secret has is an
+// error. The variable is the name without
+// the prefix, upper-cased, with every character other than A-Z and 0-9
+// turned into "_", leading "_" dropped and "_" put before a leading digit:
+// with -kms-prefix prod/app/, prod/app/db-password becomes DB_PASSWORD.
+// Two secrets giving the same variable, or a variable a -kms or -sae flag
+// also sets, is an error naming both, and the command does not start.
 //
 // Credentials come from credentials-go's default chain (environment,
 // profiles, ECS RAM role, OIDC/RRSA). -kms-endpoint and -sae-endpoint
@@ -135,6 +146,8 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 	var kmsSpecs, saeSpecs multiFlag
 	fs.Var(&kmsSpecs, "kms", "VAR=secret-name[@stage] (repeatable)")
 	fs.Var(&saeSpecs, "sae", "VAR=namespace:name[/key] or VAR=namespace:id[/key] (repeatable)")
+	var kmsPrefixes multiFlag
+	fs.Var(&kmsPrefixes, "kms-prefix", "every KMS secret whose name starts with `PREFIX`, as PREFIX-less upper-case variables (repeatable)")
 	region := fs.String("region", "", "region id (default ALIBABA_CLOUD_REGION_ID)")
 	kmsEndpoint := fs.String("kms-endpoint", "", "KMS endpoint override")
 	saeEndpoint := fs.String("sae-endpoint", "", "SAE endpoint override")
@@ -154,8 +167,13 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 	if len(argv) == 0 {
 		return fail(2, "no command: secretenv [flags] -- command [args]")
 	}
-	if len(kmsSpecs)+len(saeSpecs) == 0 {
-		return fail(2, "no secrets: give -kms and/or -sae")
+	if len(kmsSpecs)+len(saeSpecs)+len(kmsPrefixes) == 0 {
+		return fail(2, "no secrets: give -kms, -kms-prefix and/or -sae")
+	}
+	for _, p := range kmsPrefixes {
+		if p == "" {
+			return fail(2, "-kms-prefix: empty prefix")
+		}
 	}
 	var ks []kmsSpec
 	for _, spec := range kmsSpecs {
@@ -201,6 +219,15 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 				return fail(1, "%s: SAE secret %s: %v", s.env, s.ref(), err)
 			}
 			values[s.env] = v
+		}
+	}
+	if len(kmsPrefixes) > 0 {
+		c, err := kms.New(kms.Options{Region: *region, Endpoint: *kmsEndpoint, UserAgent: "secretenv"})
+		if err != nil {
+			return fail(1, "%v", err)
+		}
+		if err := fetchPrefixes(ctx, c, kmsPrefixes, values); err != nil {
+			return fail(1, "%v", err)
 		}
 	}
 	return mergeEnv(environ, values), argv, 0

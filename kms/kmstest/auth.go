@@ -11,7 +11,10 @@ import (
 
 // verifyRPC checks an RPC v1 request as the gateway does and returns its
 // parameters (query and form body merged).
-func (s *Server) verifyRPC(r *http.Request) (url.Values, *fakegw.Error) {
+func (s *Server) verifyRPC(r *http.Request) (url.Values, *fakegw.Error) { return verifyRPC(s.gw, r) }
+
+// verifyRPC checks an RPC v1 request against gw's keys, window and nonces.
+func verifyRPC(gw *fakegw.Gateway, r *http.Request) (url.Values, *fakegw.Error) {
 	if err := r.ParseForm(); err != nil {
 		return nil, &fakegw.Error{Status: 400, Code: "InvalidParameter", Message: "The request could not be parsed."}
 	}
@@ -24,7 +27,7 @@ func (s *Server) verifyRPC(r *http.Request) (url.Values, *fakegw.Error) {
 	if params.Get("SignatureMethod") != "HMAC-SHA1" || params.Get("SignatureVersion") != "1.0" {
 		return nil, &fakegw.Error{Status: 400, Code: "InvalidParameter", Message: "Specified SignatureMethod or SignatureVersion is not valid."}
 	}
-	k, e := s.gw.Lookup(params.Get("AccessKeyId"))
+	k, e := gw.Lookup(params.Get("AccessKeyId"))
 	if e != nil {
 		return nil, e
 	}
@@ -45,7 +48,7 @@ func (s *Server) verifyRPC(r *http.Request) (url.Values, *fakegw.Error) {
 	if err != nil {
 		return nil, &fakegw.Error{Status: 400, Code: "InvalidTimeStamp.Format", Message: "Specified time stamp or date value is not well formatted."}
 	}
-	if e := s.gw.Admit(ts, params.Get("SignatureNonce")); e != nil {
+	if e := gw.Admit(ts, params.Get("SignatureNonce")); e != nil {
 		return nil, e
 	}
 	return params, nil

@@ -30,7 +30,8 @@ type Secret struct {
 	LastRotationDate  time.Time
 	NextRotationDate  time.Time
 	PlannedDeleteTime time.Time
-	Tags              []kms.Tag // returned with FetchTags
+	Tags              []kms.Tag // returned with FetchTags; matched by the TagKey and TagValue filters
+	Creator           string    // matched by ListSecrets' Creator filter; never reported
 	Versions          []Version
 }
 
@@ -144,7 +145,21 @@ func (s *Server) requested(get func(string) string) (Secret, *fakegw.Error) {
 
 var errNotFound = &fakegw.Error{Status: 404, Code: "Forbidden.ResourceNotFound", Message: "Resource not found"}
 
+// errNotOnInstance answers a management operation sent to an instance
+// gateway, which serves only GetSecretValue of the secret operations.
+var errNotOnInstance = &fakegw.Error{Status: 400, Code: "UnsupportedOperation", Message: "The operation is not supported by a KMS instance gateway; call it on the shared gateway."}
+
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
+	body, e := s.answer(p, func(string) bool { return true })
+	if e != nil {
+		s.gw.WriteError(w, r, e.Status, e.Code, e.Message)
+		return
+	}
+	s.gw.WriteJSON(w, http.StatusOK, body)
+}
+
+// answer carries out the request's action when serves allows it.
+func (s *Server) answer(p map[string][]string, serves func(action string) bool) (map[string]any, *fakegw.Error) {
 	get := func(k string) string {
 		if vs := p[k]; len(vs) > 0 {
 			return vs[0]
@@ -152,26 +167,23 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][
 		return ""
 	}
 	if v := get("Version"); v != kms.APIVersion {
-		s.gw.WriteError(w, r, 400, "InvalidVersion", "Specified parameter Version is not valid.")
-		return
+		return nil, &fakegw.Error{Status: 400, Code: "InvalidVersion", Message: "Specified parameter Version is not valid."}
 	}
-	var (
-		body map[string]any
-		e    *fakegw.Error
-	)
-	switch get("Action") {
+	action := get("Action")
+	if !serves(action) {
+		return nil, errNotOnInstance
+	}
+	switch action {
 	case "GetSecretValue":
-		body, e = s.getSecretValue(get)
+		return s.getSecretValue(get)
 	case "DescribeSecret":
-		body, e = s.describeSecret(get)
-	default:
-		e = &fakegw.Error{Status: 404, Code: "InvalidAction.NotFound", Message: "Specified api is not found, please check your url and method."}
+		return s.describeSecret(get)
+	case "ListSecretVersionIds":
+		return s.listSecretVersionIDs(get)
+	case "ListSecrets":
+		return s.listSecrets(get)
 	}
-	if e != nil {
-		s.gw.WriteError(w, r, e.Status, e.Code, e.Message)
-		return
-	}
-	s.gw.WriteJSON(w, http.StatusOK, body)
+	return nil, &fakegw.Error{Status: 404, Code: "InvalidAction.NotFound", Message: "Specified api is not found, please check your url and method."}
 }
 
 func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
@@ -236,11 +248,7 @@ func (s *Server) describeSecret(get func(string) string) (map[string]any, *fakeg
 	putTime(out, "PlannedDeleteTime", sec.PlannedDeleteTime)
 	putInterval(out, sec.RotationInterval)
 	if get("FetchTags") == "true" {
-		tags := []map[string]string{}
-		for _, t := range sec.Tags {
-			tags = append(tags, map[string]string{"TagKey": t.Key, "TagValue": t.Value})
-		}
-		out["Tags"] = map[string]any{"Tag": tags}
+		out["Tags"] = tagsBody(sec.Tags)
 	}
 	return out, nil
 }

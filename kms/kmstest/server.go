@@ -10,6 +10,21 @@
 //	srv.PutSecretValue("db-password", "s3cr3t")
 //	client, err := srv.Client()
 //	out, err := client.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db-password"})
+//
+// It serves GetSecretValue, DescribeSecret, ListSecretVersionIds and
+// ListSecrets. The listings page as KMS documents (PageNumber from 1,
+// PageSize 1-100, default 10 for secrets and 20 for versions), list
+// secrets in name order and versions in the order PutSecret gave them,
+// and leave out versions without stages unless IncludeDeprecated is set.
+// ListSecrets filters like KMS: a secret must match every filter, and a
+// filter when one of its values matches; SecretName and Description match
+// a value they contain, TagKey, TagValue, DKMSInstanceId, SecretType and
+// Creator (Secret fields Tags, DKMSInstanceID, Type, Creator) an equal
+// one.
+//
+// Server.StartInstance adds a KMS instance gateway in front of the same
+// secrets, served over TLS with a private CA the test gets as PEM
+// (Instance.CACertPEM) for kms.Options.InstanceCACert.
 package kmstest
 
 import (

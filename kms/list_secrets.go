@@ -1,0 +1,227 @@
+package kms
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alisecret/alisecret-go/internal/wire"
+)
+
+// MaxFilters is the most filters a ListSecretsInput may carry, and the
+// most values one Filter may carry.
+const MaxFilters = 10
+
+// filterKeys are the Filter.Key values KMS accepts.
+var filterKeys = []string{"SecretName", "Description", "TagKey", "TagValue", "DKMSInstanceId", "SecretType", "Creator"}
+
+// Filter narrows ListSecrets: a secret matches when its property Key
+// matches one of Values. Key is one of "SecretName",
+// "Description", "TagKey", "TagValue", "DKMSInstanceId", "SecretType",
+// "Creator"); Values holds at most 10 values. Several filters must all
+// match.
+type Filter struct {
+	Key    string
+	Values []string
+}
+
+// ListSecretsInput is the input of ListSecrets and AllSecrets.
+type ListSecretsInput struct {
+	// PageNumber is the page, from 1. Zero: 1.
+	PageNumber int
+	// PageSize is the number of secrets per page, 1 to 100. Zero: the
+	// service default, 10 (AllSecrets: 100).
+	PageSize int
+	// FetchTags asks for each secret's tags.
+	FetchTags bool
+	// Filters narrow the list; at most 10. Nil: every secret in the region.
+	Filters []Filter
+}
+
+// SecretSummary is one secret in a ListSecrets page: metadata, no value.
+type SecretSummary struct {
+	SecretName        string
+	SecretType        string // Generic, Rds, RAMCredentials, ECS, ...
+	CreateTime        time.Time
+	UpdateTime        time.Time
+	PlannedDeleteTime time.Time // set when deletion is scheduled
+	Tags              []Tag     // with FetchTags
+}
+
+// ListSecretsOutput is one page of secrets.
+type ListSecretsOutput struct {
+	Secrets    []SecretSummary
+	TotalCount int // secrets in all pages
+	PageNumber int
+	PageSize   int
+	RequestID  string
+}
+
+// listSecretsQuery is ListSecretsInput as query parameters; Filters is the
+// JSON array KMS takes.
+type listSecretsQuery struct {
+	PageNumber int    `url:"PageNumber,omitempty"`
+	PageSize   int    `url:"PageSize,omitempty"`
+	FetchTags  bool   `url:"FetchTags,omitempty"`
+	Filters    string `url:"Filters,omitempty"`
+}
+
+type filterWire struct {
+	Key    string   `json:"Key"`
+	Values []string `json:"Values"`
+}
+
+type secretSummaryWire struct {
+	SecretName        wire.String        `json:"SecretName"`
+	SecretType        wire.String        `json:"SecretType"`
+	CreateTime        wire.Time          `json:"CreateTime"`
+	UpdateTime        wire.Time          `json:"UpdateTime"`
+	PlannedDeleteTime wire.Time          `json:"PlannedDeleteTime"`
+	Tags              wire.List[tagWire] `json:"Tags"`
+}
+
+type listSecretsWire struct {
+	RequestID  wire.String                   `json:"RequestId"`
+	TotalCount *wire.Int64                   `json:"TotalCount"`
+	PageNumber wire.Int64                    `json:"PageNumber"`
+	PageSize   wire.Int64                    `json:"PageSize"`
+	SecretList *wire.List[secretSummaryWire] `json:"SecretList"`
+}
+
+func (w *listSecretsWire) isPage() bool { return w.TotalCount != nil || w.SecretList != nil }
+
+// query validates the input and encodes it.
+func (in *ListSecretsInput) query(op string) (*listSecretsQuery, error) {
+	if err := checkPaging(op, "ListSecretsInput", in.PageNumber, in.PageSize); err != nil {
+		return nil, err
+	}
+	if len(in.Filters) > MaxFilters {
+		return nil, invalid(op, fmt.Sprintf("ListSecretsInput.Filters has %d filters; at most %d", len(in.Filters), MaxFilters))
+	}
+	q := &listSecretsQuery{PageNumber: in.PageNumber, PageSize: in.PageSize, FetchTags: in.FetchTags}
+	if len(in.Filters) == 0 {
+		return q, nil
+	}
+	fs := make([]filterWire, len(in.Filters))
+	for i, f := range in.Filters {
+		switch {
+		case !slices.Contains(filterKeys, f.Key):
+			return nil, invalid(op, fmt.Sprintf("ListSecretsInput.Filters[%d].Key %q is not one of %s", i, f.Key, strings.Join(filterKeys, ", ")))
+		case len(f.Values) > MaxFilters:
+			return nil, invalid(op, fmt.Sprintf("ListSecretsInput.Filters[%d].Values has %d values; at most %d", i, len(f.Values), MaxFilters))
+		}
+		fs[i] = filterWire(f)
+		if fs[i].Values == nil {
+			fs[i].Values = []string{}
+		}
+	}
+	b, err := json.Marshal(fs)
+	if err != nil { // strings and slices of strings always marshal
+		return nil, invalid(op, "ListSecretsInput.Filters: "+err.Error())
+	}
+	q.Filters = string(b)
+	return q, nil
+}
+
+// ListSecrets returns one page of the secrets in the region (metadata, no
+// values), narrowed by the input's filters. AllSecrets walks every page.
+//
+// Errors: a nil input, a negative PageNumber, a PageSize outside 0-100,
+// more than 10 filters, a filter key KMS does not know or more than 10
+// values in a filter fails before anything is sent
+// (signer.ErrInvalidInput, naming the field). Answers from KMS that are
+// errors are *APIError. It is a management operation: it goes to the
+// shared gateway even when Options.InstanceEndpoint is set.
+//
+// API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-listsecrets
+func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) (*ListSecretsOutput, error) {
+	const op = "ListSecrets"
+	if in == nil {
+		return nil, invalid(op, "input is nil")
+	}
+	q, err := in.query(op)
+	if err != nil {
+		return nil, err
+	}
+	var w listSecretsWire
+	resp, err := c.sendPage(ctx, op, q, &w, optFns)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListSecretsOutput{PageNumber: int(w.PageNumber), PageSize: int(w.PageSize), RequestID: string(w.RequestID)}
+	if w.TotalCount != nil {
+		out.TotalCount = int(*w.TotalCount)
+	}
+	var f fields
+	if w.SecretList != nil {
+		out.Secrets = make([]SecretSummary, 0, len(*w.SecretList))
+		for _, s := range *w.SecretList {
+			out.Secrets = append(out.Secrets, SecretSummary{
+				SecretName:        string(s.SecretName),
+				SecretType:        string(s.SecretType),
+				CreateTime:        f.time("SecretList.CreateTime", s.CreateTime),
+				UpdateTime:        f.time("SecretList.UpdateTime", s.UpdateTime),
+				PlannedDeleteTime: f.time("SecretList.PlannedDeleteTime", s.PlannedDeleteTime),
+				Tags:              tags(s.Tags),
+			})
+		}
+	}
+	if f.err != nil {
+		return nil, resp.DecodeError(f.err)
+	}
+	if out.RequestID == "" {
+		out.RequestID = resp.RequestID()
+	}
+	return out, nil
+}
+
+// tags converts wire tags, which come as TagKey/TagValue or Key/Value.
+func tags(ws []tagWire) []Tag {
+	var out []Tag
+	for _, t := range ws {
+		tag := Tag{Key: string(t.TagKey), Value: string(t.TagValue)}
+		if tag.Key == "" {
+			tag = Tag{Key: string(t.Key), Value: string(t.Value)}
+		}
+		out = append(out, tag)
+	}
+	return out
+}
+
+// AllSecrets returns an iterator over every secret the input's filters
+// match, page after page from in.PageNumber (0: the first), in.PageSize
+// at a time (0: 100). It fetches a page only when the loop wants an item
+// from it: a break stops it, with no further request. On a failure it
+// yields the error (with a zero SecretSummary) once and stops; validation
+// errors are those of ListSecrets.
+//
+//	for s, err := range client.AllSecrets(ctx, &kms.ListSecretsInput{}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(s.SecretName)
+//	}
+func (c *Client) AllSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) iter.Seq2[SecretSummary, error] {
+	return func(yield func(SecretSummary, error) bool) {
+		if in == nil {
+			yield(SecretSummary{}, invalid("ListSecrets", "input is nil"))
+			return
+		}
+		q := *in
+		if q.PageSize == 0 {
+			q.PageSize = MaxPageSize
+		}
+		walkPages(q.PageNumber, q.PageSize, func(page int) ([]SecretSummary, int, error) {
+			q.PageNumber = page
+			out, err := c.ListSecrets(ctx, &q, optFns...)
+			if err != nil {
+				return nil, 0, err
+			}
+			return out.Secrets, out.TotalCount, nil
+		}, yield)
+	}
+}
