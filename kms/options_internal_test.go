@@ -1,0 +1,22 @@
+package kms
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"testing"
+
+	"github.com/alisecret/alisecret-go/internal/optiontest"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// Every Options field reaches the transport with the caller's value: a
+// forgotten line in transport() would silently drop a user's setting.
+func TestEveryOptionReachesTheTransport(t *testing.T) {
+	optiontest.Check(t, Options.transport, map[reflect.Type]any{
+		reflect.TypeFor[signer.CredentialsProvider](): signer.StaticCredentials("LTAIoptions", "options-secret", ""),
+		reflect.TypeFor[HTTPClient]():                 &http.Client{Timeout: 7},
+		reflect.TypeFor[*slog.Logger]():               slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, "InstanceEndpoint", "InstanceCACert", "InstanceAllowHTTP")
+}
