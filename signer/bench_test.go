@@ -29,7 +29,7 @@ func BenchmarkSignRPC(b *testing.B) {
 func BenchmarkSignROA(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := SignROA(http.Header{}, benchROA, benchCreds, benchTime, benchNonce); err != nil {
+		if _, err := SignROA(http.Header{}, benchROA, benchCreds, benchTime, benchNonce); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -38,7 +38,7 @@ func BenchmarkSignROA(b *testing.B) {
 func BenchmarkSignACS3(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := SignACS3(http.Header{}, benchROA, benchCreds, benchTime, benchNonce); err != nil {
+		if _, err := SignACS3(http.Header{}, benchROA, benchCreds, benchTime, benchNonce); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -73,5 +73,5 @@ func TestStaticCredentials(t *testing.T) {
 	var nilP *StaticCredentialsProvider
 	_, err = nilP.GetCredential()
 	require.Error(t, err)
-	assert.Equal(t, Credentials{}, nilP.Credentials())
+	assert.Equal(t, Credentials{}, nilP.credentials())
 }

@@ -33,7 +33,7 @@ func TestPercentEncode(t *testing.T) {
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, PercentEncode(tc.in), "PercentEncode(%q)", tc.in)
-		assert.Equal(t, "x"+tc.want, string(AppendPercentEncode([]byte("x"), tc.in)))
+		assert.Equal(t, "x"+tc.want, string(appendPercentEncoded([]byte("x"), tc.in)))
 	}
 }
 
