@@ -60,12 +60,11 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (Response, *sig
 		return Response{}, nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
 	}
 	resp := Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body, service: c.svc.Name, operation: r.Operation}
-	var apiErr *signer.APIError
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr = DecodeError(c.svc.Name, r.Operation, resp.StatusCode, resp.Header, body)
-	} else if r.Check != nil {
-		apiErr = r.Check(resp.StatusCode, resp.Header, body)
+	check := r.Check
+	if check == nil {
+		check = CheckStatus
 	}
+	apiErr := check(resp.StatusCode, resp.Header, body)
 	if apiErr != nil {
 		apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
 		rd := redactor{secrets: [3]string{creds.AccessKeySecret, creds.SecurityToken, signatureOf(req)}}
@@ -101,27 +100,25 @@ func (c *Client) build(ctx context.Context, r *Request, creds signer.Credentials
 		return nil, err
 	}
 	req.URL.Scheme, req.URL.Host, req.URL.Path, req.Host = s.scheme, s.host, path, s.host
-	h := req.Header
 	sr := &signer.Request{Method: r.Method, Host: s.host, Path: path, Query: r.Query, Action: r.Operation, Version: c.svc.Version}
-	switch {
-	case c.svc.Style == RPC && s.sigVersion == signer.V1:
+	if c.svc.Style == RPC && s.sigVersion == signer.V1 {
 		// No Accept header: Format=JSON decides, and every header costs
 		// allocations in http.Client's per-request header copy.
-		if req.URL.RawQuery, err = signer.SignRPC(sr, creds, now, nonce); err != nil {
-			return nil, err
+		req.URL.RawQuery, err = signer.SignRPC(sr, creds, now, nonce)
+	} else {
+		// Sized for the signed headers and User-Agent, so the map does not
+		// grow while they are set.
+		req.Header = make(http.Header, 12)
+		if s.sigVersion == signer.V3 {
+			req.URL.RawQuery, err = signer.SignACS3(req.Header, sr, creds, now, nonce)
+		} else {
+			req.URL.RawQuery, err = signer.SignROA(req.Header, sr, creds, now, nonce)
 		}
-	case s.sigVersion == signer.V3:
-		if err = signer.SignACS3(h, sr, creds, now, nonce); err != nil {
-			return nil, err
-		}
-		req.URL.RawQuery = signer.CanonicalQuery(r.Query)
-	default:
-		if err = signer.SignROA(h, sr, creds, now, nonce); err != nil {
-			return nil, err
-		}
-		req.URL.RawQuery = signer.CanonicalQuery(r.Query)
 	}
-	h["User-Agent"] = s.userAgent
+	if err != nil {
+		return nil, err
+	}
+	req.Header["User-Agent"] = s.userAgent
 	return req, nil
 }
 
