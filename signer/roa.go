@@ -2,7 +2,7 @@ package signer
 
 import (
 	"crypto/hmac"
-	"crypto/md5" // #nosec G501 -- Content-MD5 is what the ROA protocol specifies.
+	"crypto/md5"  // #nosec G501 -- Content-MD5 is what the ROA protocol specifies.
 	"crypto/sha1" // #nosec G505 -- HMAC-SHA1 is what ROA v1 specifies.
 	"encoding/base64"
 	"net/http"

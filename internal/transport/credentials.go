@@ -17,7 +17,7 @@ import (
 // go at once while the provider is still blocked.
 type credGuard struct {
 	provider signer.CredentialsProvider // nil: the default chain, built on first use
-	static   *signer.Credentials // a valid StaticCredentialsProvider's, read once
+	static   *signer.Credentials        // a valid StaticCredentialsProvider's, read once
 
 	mu       sync.Mutex
 	inflight *credCall
