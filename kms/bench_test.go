@@ -14,15 +14,20 @@ import (
 // (internal/loopback), so their allocations are the client's alone. Ours
 // and the floor share one http.Client and one server.
 
-func loopbackClients(tb testing.TB) (*kms.Client, *floorClient) {
+func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *floorClient) {
 	tb.Helper()
+	v := signer.V1
+	if len(version) > 0 {
+		v = version[0]
+	}
 	endpoint := loopback.Start(tb, "kms")
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	tb.Cleanup(hc.CloseIdleConnections)
 	c, err := kms.New(kms.Options{
 		Endpoint:    endpoint,
 		Credentials: signer.StaticCredentials(kmstest.DefaultAccessKeyID, kmstest.DefaultAccessKeySecret, ""),
-		HTTPClient:  hc,
+		HTTPClient:       hc,
+		SignatureVersion: v,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -37,6 +42,31 @@ func BenchmarkFloor(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := f.get(loopbackSecretName); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFloorACS3 is the floor of GetSecretValue signed with ACS3
+// (floorClient.getACS3), against the same server as
+// BenchmarkGetSecretValueACS3.
+func BenchmarkFloorACS3(b *testing.B) {
+	_, f := loopbackClients(b, signer.V3)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.getACS3(loopbackSecretName); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetSecretValueACS3 is GetSecretValue with SignatureVersion V3.
+func BenchmarkGetSecretValueACS3(b *testing.B) {
+	c, _ := loopbackClients(b, signer.V3)
+	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.GetSecretValue(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,19 +12,39 @@ import (
 
 // The benchmarks talk to a saetest server in another process, so their
 // allocations are the client's alone.
-func loopbackClient(b *testing.B) *sae.Client {
-	b.Helper()
+// Ours and the floor share one http.Client and one server.
+func loopbackClients(tb testing.TB) (*sae.Client, *floorClient) {
+	tb.Helper()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.Cleanup(hc.CloseIdleConnections)
+	tb.Cleanup(hc.CloseIdleConnections)
+	endpoint := loopback.Start(tb, "sae")
 	c, err := sae.New(sae.Options{
-		Endpoint:    loopback.Start(b, "sae"),
+		Endpoint:    endpoint,
 		Credentials: signer.StaticCredentials(saetest.DefaultAccessKeyID, saetest.DefaultAccessKeySecret, ""),
 		HTTPClient:  hc,
 	})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return c, newFloor(hc, endpoint)
+}
+
+func loopbackClient(b *testing.B) *sae.Client {
+	c, _ := loopbackClients(b)
 	return c
+}
+
+// BenchmarkSAEFloor is the least a correct client does for one
+// DescribeSecret (see floorClient), against the same server as
+// BenchmarkSAEDescribeSecret.
+func BenchmarkSAEFloor(b *testing.B) {
+	_, f := loopbackClients(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.describe(loopbackNamespace, 16); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func BenchmarkSAEDescribeSecret(b *testing.B) {

@@ -41,16 +41,23 @@ func (s *String) UnmarshalJSON(b []byte) error {
 // and no control characters, the common case, without running a decoder.
 // encoding/json has already checked that b is valid JSON.
 func plainString(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+	if !plain(b) {
 		return "", false
 	}
-	inner := b[1 : len(b)-1]
-	for _, c := range inner {
+	return string(b[1 : len(b)-1]), true
+}
+
+// plain reports whether plainString reads b.
+func plain(b []byte) bool {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return false
+	}
+	for _, c := range b[1 : len(b)-1] {
 		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
-			return "", false // escapes, and non-ASCII that may need UTF-8 repair, take the full path
+			return false // escapes, and non-ASCII that may need UTF-8 repair, take the full path
 		}
 	}
-	return string(inner), true
+	return true
 }
 
 // JSONText decodes a value the service sends either as a string holding
@@ -158,6 +165,9 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 		*l = nil
 		return nil
 	case b[0] == '[':
+		if strs, ok := any(l).(*List[string]); ok && plainStrings(b, strs) {
+			return nil
+		}
 		*l = nil
 		return json.Unmarshal(b, (*[]T)(l))
 	case b[0] == '{' && unwrap:
