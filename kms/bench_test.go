@@ -24,8 +24,8 @@ func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *fl
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	tb.Cleanup(hc.CloseIdleConnections)
 	c, err := kms.New(kms.Options{
-		Endpoint:    endpoint,
-		Credentials: signer.StaticCredentials(kmstest.DefaultAccessKeyID, kmstest.DefaultAccessKeySecret, ""),
+		Endpoint:         endpoint,
+		Credentials:      signer.StaticCredentials(kmstest.DefaultAccessKeyID, kmstest.DefaultAccessKeySecret, ""),
 		HTTPClient:       hc,
 		SignatureVersion: v,
 	})
