@@ -18,36 +18,44 @@ type document interface {
 	missing() string
 }
 
-// docPtr is a pointer to a document struct, so that checkResponse can
+// docPtr is a pointer to a document struct, so that answer.Check can
 // clear it before each answer is decoded into it.
 type docPtr[T any] interface {
 	*T
 	document
 }
 
-// checkResponse returns the transport.Request.Check of operation op: the
-// one place that decides whether a KMS answer is a failure, as go-github's
+// answer is one call's failure check and the document it decodes the
+// body into: one allocation for both.
+type answer[T any, P docPtr[T]] struct {
+	op  string
+	doc T
+}
+
+// newAnswer returns the answer of a call to operation op.
+func newAnswer[T any, P docPtr[T]](op string) *answer[T, P] { return &answer[T, P]{op: op} }
+
+// Check is the transport.Request.Check of the call: the one place that decides whether a KMS answer is a failure, as go-github's
 // CheckResponse does. An answer is a failure, and the result an
 // *APIError, when its status is outside 2xx (the error document decoded by
 // transport.DecodeError), when a 2xx body is not JSON of the expected
 // shape, or when it is JSON but not op's document (what missing names). Otherwise
-// the body has been decoded into doc, once, and the operation reads it
-// from there. Nothing in the error quotes the body.
-func checkResponse[T any, P docPtr[T]](op string, doc P) func(int, http.Header, []byte) *signer.APIError {
-	return func(status int, h http.Header, body []byte) *signer.APIError {
-		if e := transport.CheckStatus(status, h, body); e != nil {
-			return e
-		}
-		var zero T
-		*doc = zero // a failed earlier attempt leaves nothing behind
-		if err := wire.Unmarshal(body, doc); err != nil {
-			return notDocument(status, h, body, "decoding the response: not a "+op+" document: "+err.Error())
-		}
-		if m := doc.missing(); m != "" {
-			return notDocument(status, h, body, "decoding the response: not a "+op+" document: "+m)
-		}
-		return nil
+// the body has been decoded into a.doc, once, and the operation reads
+// it from there. Nothing in the error quotes the body.
+func (a *answer[T, P]) Check(status int, h http.Header, body []byte) *signer.APIError {
+	op, doc := a.op, P(&a.doc)
+	if e := transport.CheckStatus(status, h, body); e != nil {
+		return e
 	}
+	var zero T
+	*doc = zero // a failed earlier attempt leaves nothing behind
+	if err := wire.Unmarshal(body, doc); err != nil {
+		return notDocument(status, h, body, "decoding the response: not a "+op+" document: "+err.Error())
+	}
+	if m := doc.missing(); m != "" {
+		return notDocument(status, h, body, "decoding the response: not a "+op+" document: "+m)
+	}
+	return nil
 }
 
 // notDocument is the *APIError of a 2xx answer that is not the

@@ -38,12 +38,13 @@ func TestCheckResponseBodies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var w getSecretValueWire
+			a := newAnswer[getSecretValueWire]("GetSecretValue")
+			w := &a.doc
 			h := http.Header{"Content-Type": {tc.ct}, "X-Acs-Request-Id": {"hdr-id"}}
 			if tc.ct == "" {
 				delete(h, "Content-Type")
 			}
-			e := checkResponse("GetSecretValue", &w)(tc.status, h, []byte(tc.body))
+			e := a.Check(tc.status, h, []byte(tc.body))
 			if tc.code == "" && tc.wantMsg == "" {
 				require.Nil(t, e)
 				assert.Equal(t, "db", string(w.SecretName))
@@ -66,9 +67,10 @@ func TestCheckResponseBodies(t *testing.T) {
 // The document is cleared before each answer: a field of an earlier
 // attempt's body never survives into the next one's.
 func TestCheckResponseClearsTheDocument(t *testing.T) {
-	var w getSecretValueWire
-	check := checkResponse("GetSecretValue", &w)
+	a := newAnswer[getSecretValueWire]("GetSecretValue")
+	w := &a.doc
+	check := a.Check
 	require.Nil(t, check(200, http.Header{}, []byte(`{"SecretName":"a","SecretData":"old","VersionId":"v1"}`)))
 	require.Nil(t, check(200, http.Header{}, []byte(`{"SecretName":"b"}`)))
-	assert.Equal(t, getSecretValueWire{SecretName: "b"}, w)
+	assert.Equal(t, getSecretValueWire{SecretName: "b"}, *w)
 }

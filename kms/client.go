@@ -99,10 +99,10 @@ func (c *Client) Options() Options { return c.opts }
 func (c *Client) Endpoint() string { return c.tc.Endpoint() }
 
 // send validates the secret name (field names it in the error) and sends
-// the operation with per-call option overrides. check (checkResponse) is
+// the operation with per-call option overrides. check (an answer) is
 // the one decision whether the answer is a failure; on success it has
 // decoded the body into the operation's document.
-func (c *Client) send(ctx context.Context, op, field, secretName string, in any, check func(int, http.Header, []byte) *signer.APIError, optFns []func(*Options)) (transport.Response, error) {
+func (c *Client) send(ctx context.Context, op, field, secretName string, in any, check transport.Checker, optFns []func(*Options)) (transport.Response, error) {
 	if secretName == "" {
 		return transport.Response{}, invalid(op, field+" is required")
 	}

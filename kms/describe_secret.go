@@ -87,11 +87,12 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	var w describeSecretWire
-	resp, err := c.send(ctx, op, "DescribeSecretInput.SecretName", in.SecretName, in, checkResponse(op, &w), optFns)
+	a := newAnswer[describeSecretWire](op)
+	resp, err := c.send(ctx, op, "DescribeSecretInput.SecretName", in.SecretName, in, a, optFns)
 	if err != nil {
 		return nil, err
 	}
+	w := &a.doc
 	out := &DescribeSecretOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),

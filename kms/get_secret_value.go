@@ -92,11 +92,12 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	var w getSecretValueWire
-	resp, err := c.send(ctx, op, "GetSecretValueInput.SecretName", in.SecretName, in, checkResponse(op, &w), optFns)
+	a := newAnswer[getSecretValueWire](op)
+	resp, err := c.send(ctx, op, "GetSecretValueInput.SecretName", in.SecretName, in, a, optFns)
 	if err != nil {
 		return nil, err
 	}
+	w := &a.doc
 	out := &GetSecretValueOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),

@@ -47,9 +47,10 @@ func TestCheckResponseBodies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var w describeSecretWire
+			a := newAnswer[describeSecretWire]("DescribeSecret")
+			w := &a.doc
 			h := http.Header{"Content-Type": {"application/json"}, "X-Acs-Request-Id": {"hdr-id"}}
-			e := checkResponse("DescribeSecret", &w)(tc.status, h, []byte(tc.body))
+			e := a.Check(tc.status, h, []byte(tc.body))
 			if tc.code == "" && tc.wantMsg == "" {
 				require.Nil(t, e)
 				require.NotNil(t, w.Data)
@@ -77,9 +78,10 @@ func TestCheckResponseBodies(t *testing.T) {
 // The document is cleared before each answer: Data of an earlier answer
 // never survives into the next one's.
 func TestCheckResponseClearsTheDocument(t *testing.T) {
-	var w describeSecretWire
-	check := checkResponse("DescribeSecret", &w)
+	a := newAnswer[describeSecretWire]("DescribeSecret")
+	check := a.Check
 	require.Nil(t, check(200, http.Header{}, []byte(`{"Success":true,"Data":{"NamespaceId":"n","SecretId":16}}`)))
+	require.NotNil(t, a.doc.Data)
 	e := check(200, http.Header{}, []byte(`{"Success":true}`))
 	require.NotNil(t, e)
 	assert.Contains(t, e.Message, "no Data")

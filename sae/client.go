@@ -100,7 +100,7 @@ func (c *Client) Endpoint() string { return c.tc.Endpoint() }
 // call sends operation op with per-call option overrides. check
 // (checkResponse) is the one decision whether the answer is a failure; on
 // success it has decoded the body into the operation's document.
-func (c *Client) call(ctx context.Context, op, path string, query url.Values, check func(int, http.Header, []byte) *signer.APIError, optFns []func(*Options)) (transport.Response, error) {
+func (c *Client) call(ctx context.Context, op, path string, query url.Values, check transport.Checker, optFns []func(*Options)) (transport.Response, error) {
 	tc, err := transport.ForCall(c.tc, &c.opts, optFns, Options.transport)
 	if err != nil {
 		return transport.Response{}, err

@@ -113,11 +113,12 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if err != nil {
 		return nil, err
 	}
-	var w describeSecretWire
-	resp, err := c.call(ctx, op, Path, q, checkResponse(op, &w), optFns)
+	a := newAnswer[describeSecretWire](op)
+	resp, err := c.call(ctx, op, Path, q, a, optFns)
 	if err != nil {
 		return nil, err
 	}
+	w := &a.doc
 	d := w.Data
 	out := &DescribeSecretOutput{
 		RequestID: string(w.RequestID),

@@ -143,14 +143,13 @@ func SignACS3(h http.Header, r *Request, c Credentials, t time.Time, nonce strin
 	var pstack [16]param
 	ps := sortedParams(pstack[:0], r.Query)
 	cq := canonicalQueryLen(ps)
-	size := 2*cq + 512 + len(r.Path) + len(r.Host) + len(c.SecurityToken) + len(c.AccessKeyID)
+	size := 2*cq + 512 + len(r.Path) + len(r.Host) + len(c.SecurityToken) + len(c.AccessKeyID) + max(len(c.AccessKeySecret), sha256.Size)
 	buf := make([]byte, 0, size)
 	buf, signed := appendACS3CanonicalRequest(buf, r.Method, r.Host, r.Path, ps, h, payloadHash)
 	var stsBuf [len(ACS3Algorithm) + 1 + 2*sha256.Size]byte
 	sts := appendACS3StringToSign(stsBuf[:0], buf)
-	mac := hmac.New(sha256.New, []byte(c.AccessKeySecret))
-	mac.Write(sts)
 	var sum [sha256.Size]byte
+	copy(sum[:], hmacInto(buf[len(buf):], sha256.New, c.AccessKeySecret, "", sts))
 	// The Authorization value goes after the canonical request in buf, so
 	// the signed headers list is copied from it without another string.
 	at := len(buf)
@@ -159,7 +158,7 @@ func SignACS3(h http.Header, r *Request, c Credentials, t time.Time, nonce strin
 	buf = append(buf, ",SignedHeaders="...)
 	buf = append(buf, buf[signed[0]:signed[1]]...)
 	buf = append(buf, ",Signature="...)
-	buf = hex.AppendEncode(buf, mac.Sum(sum[:0]))
+	buf = hex.AppendEncode(buf, sum[:])
 	s.set("Authorization", string(buf[at:]))
 	return string(appendCanonicalQuery(buf[:0], ps)), nil
 }

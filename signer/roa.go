@@ -125,14 +125,12 @@ func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string
 	// One buffer: the string to sign, then the Authorization value, then
 	// the URL query.
 	cq := canonicalQueryLen(ps)
-	buf := make([]byte, 0, 64+headersLen(hs)+len(path)+cq+len(c.AccessKeyID)+len(r.Method)+len(headerValue(h, "Content-Type")))
+	buf := make([]byte, 0, 64+headersLen(hs)+len(path)+cq+len(c.AccessKeyID)+len(r.Method)+
+		len(headerValue(h, "Content-Type"))+max(len(c.AccessKeySecret), sha1.Size))
 	buf = appendROAStringToSign(buf, r.Method, h, hs, "")
 	buf = appendROACanonicalResource(buf, path, ps)
-	mac := hmac.New(sha1.New, []byte(c.AccessKeySecret))
-	mac.Write(buf)
-	var sum [sha1.Size]byte
 	var sig [28]byte // base64 of 20 bytes
-	base64.StdEncoding.Encode(sig[:], mac.Sum(sum[:0]))
+	base64.StdEncoding.Encode(sig[:], hmacInto(buf[len(buf):], sha1.New, c.AccessKeySecret, "", buf))
 	auth := append(buf[:0], "acs "...)
 	auth = append(auth, c.AccessKeyID...)
 	auth = append(auth, ':')

@@ -85,23 +85,20 @@ func SignRPC(r *Request, c Credentials, t time.Time, nonce string) (string, erro
 	sortParams(ps)
 
 	// One buffer, sized up front: the canonical query, then the string to
-	// sign (the query encoded again), then the signature after the query.
+	// sign (the query encoded again) with room after it for the HMAC key
+	// and sum, then the signature after the query.
 	qlen, raw := canonicalQueryLen(ps), 0
 	for _, p := range ps {
 		raw += len(p.Key) + len(p.Value)
 	}
 	// Encoding the query again triples each %, = and &.
 	stsLen := len(r.Method) + len("&%2F&") + qlen + 2*((qlen-raw)/2+2*len(ps)-1)
-	buf := make([]byte, 0, qlen+max(stsLen, len("&Signature=")+3*28))
+	buf := make([]byte, 0, qlen+max(stsLen+max(len(c.AccessKeySecret)+1, sha1.Size), len("&Signature=")+3*28))
 	buf = appendCanonicalQuery(buf, ps)
 	q := len(buf)
 	buf = appendRPCStringToSign(buf, r.Method, buf[:q])
-	key := make([]byte, 0, len(c.AccessKeySecret)+1)
-	mac := hmac.New(sha1.New, append(append(key, c.AccessKeySecret...), '&'))
-	mac.Write(buf[q:])
-	var sum [sha1.Size]byte
 	var sig [28]byte // base64 of 20 bytes
-	base64.StdEncoding.Encode(sig[:], mac.Sum(sum[:0]))
+	base64.StdEncoding.Encode(sig[:], hmacInto(buf[len(buf):], sha1.New, c.AccessKeySecret, "&", buf[q:]))
 	buf = append(buf[:q], "&Signature="...)
 	buf = appendPercentEncodedBytes(buf, sig[:])
 	return string(buf), nil

@@ -60,11 +60,12 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (Response, *sig
 		return Response{}, nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
 	}
 	resp := Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body, service: c.svc.Name, operation: r.Operation}
-	check := r.Check
-	if check == nil {
-		check = CheckStatus
+	var apiErr *signer.APIError
+	if r.Check != nil {
+		apiErr = r.Check.Check(resp.StatusCode, resp.Header, body)
+	} else {
+		apiErr = CheckStatus(resp.StatusCode, resp.Header, body)
 	}
-	apiErr := check(resp.StatusCode, resp.Header, body)
 	if apiErr != nil {
 		apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
 		rd := redactor{secrets: [3]string{creds.AccessKeySecret, creds.SecurityToken, signatureOf(req)}}

@@ -88,7 +88,7 @@ type Request struct {
 	// scrubbing of credential material are the transport's). The error
 	// takes part in the retry decision like any other answer. Nil:
 	// CheckStatus.
-	Check func(status int, h http.Header, body []byte) *signer.APIError
+	Check Checker
 }
 
 // Response is a successful answer, its body read in full.
