@@ -75,3 +75,26 @@ func TestStaticCredentials(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, Credentials{}, nilP.credentials())
 }
+
+// String is called directly by loggers that take a fmt.Stringer: it names
+// the key id and never prints the secret or the token.
+func TestCredentialsString(t *testing.T) {
+	cases := []struct {
+		name string
+		c    Credentials
+		want string
+	}{
+		{"access key", Credentials{AccessKeyID: "LTAIexample", AccessKeySecret: testSecret},
+			"{AccessKeyID:LTAIexample AccessKeySecret:[redacted] SecurityToken:}"},
+		{"sts", Credentials{AccessKeyID: "STS.x", AccessKeySecret: testSecret, SecurityToken: testToken},
+			"{AccessKeyID:STS.x AccessKeySecret:[redacted] SecurityToken:[redacted]}"},
+		{"empty", Credentials{}, "{AccessKeyID: AccessKeySecret: SecurityToken:}"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.c.String())
+			assert.Equal(t, "signer.Credentials"+tc.want, tc.c.GoString())
+			assert.Equal(t, "signer.StaticCredentials"+tc.want, StaticCredentials(tc.c.AccessKeyID, tc.c.AccessKeySecret, tc.c.SecurityToken).String())
+		})
+	}
+}

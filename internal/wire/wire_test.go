@@ -208,3 +208,61 @@ func TestTimeFastPathAgreesWithParseTime(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got.IsZero())
 }
+
+// Bool reads true and false in any case, bare or quoted; null and "" are
+// false; anything else is a shape error.
+func TestBoolAnyCase(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Bool
+		ok   bool
+	}{
+		{`true`, true, true}, {`"true"`, true, true}, {`"True"`, true, true}, {`"TRUE"`, true, true}, {`"tRuE"`, true, true},
+		{`false`, false, true}, {`"False"`, false, true}, {`"FALSE"`, false, true},
+		{`null`, false, true}, {`""`, false, true}, {`"NULL"`, false, true},
+		{`"yes"`, false, false}, {`1`, false, false}, {`"truex"`, false, false}, {`"tru"`, false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			v := Bool(!tc.want) // a stale value must be overwritten
+			err := v.UnmarshalJSON([]byte(tc.in))
+			if !tc.ok {
+				var shape *ShapeError
+				require.ErrorAs(t, err, &shape)
+				assert.Equal(t, "want a boolean", err.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v)
+		})
+	}
+}
+
+// Int64 reads digits directly and everything else through strconv.
+func TestInt64Forms(t *testing.T) {
+	cases := map[string]Int64{`16`: 16, `"16"`: 16, `0`: 0, `"007"`: 7, `-3`: -3, `"-3"`: -3, `1.0`: 1, `1e3`: 1000,
+		`999999999999999999`: 999999999999999999, `9223372036854775807`: 9223372036854775807, `null`: 0, `""`: 0}
+	for in, want := range cases {
+		t.Run(in, func(t *testing.T) {
+			v := Int64(42)
+			require.NoError(t, v.UnmarshalJSON([]byte(in)))
+			assert.Equal(t, want, v)
+		})
+	}
+	for _, bad := range []string{`"x1"`, `1.5`, `"1 2"`, `9223372036854775808`} {
+		v := Int64(42)
+		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
+	}
+}
+
+// Raw keeps the text of a time in another layout and is empty for the
+// common one.
+func TestTimeRaw(t *testing.T) {
+	var v Time
+	require.NoError(t, v.UnmarshalJSON([]byte(`"2024-01-02T03:04:05Z"`)))
+	assert.Empty(t, v.Raw())
+	require.NoError(t, v.UnmarshalJSON([]byte(`"Tuesday"`)))
+	assert.Equal(t, "Tuesday", v.Raw())
+	_, err := v.Value()
+	require.Error(t, err)
+}
