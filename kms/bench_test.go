@@ -40,11 +40,13 @@ func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *fl
 func BenchmarkFloor(b *testing.B) {
 	_, f := loopbackClients(b)
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := f.get(loopbackSecretName); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 // BenchmarkFloorACS3 is the floor of GetSecretValue signed with ACS3
@@ -53,11 +55,13 @@ func BenchmarkFloor(b *testing.B) {
 func BenchmarkFloorACS3(b *testing.B) {
 	_, f := loopbackClients(b, signer.V3)
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := f.getACS3(loopbackSecretName); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 // BenchmarkGetSecretValueACS3 is GetSecretValue with SignatureVersion V3.
@@ -65,22 +69,26 @@ func BenchmarkGetSecretValueACS3(b *testing.B) {
 	c, _ := loopbackClients(b, signer.V3)
 	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := c.GetSecretValue(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 func BenchmarkGetSecretValue(b *testing.B) {
 	c, _ := loopbackClients(b)
 	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := c.GetSecretValue(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 func BenchmarkGetSecretValueParallel(b *testing.B) {

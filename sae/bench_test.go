@@ -40,22 +40,26 @@ func loopbackClient(b *testing.B) *sae.Client {
 func BenchmarkSAEFloor(b *testing.B) {
 	_, f := loopbackClients(b)
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := f.describe(loopbackNamespace, 16); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 func BenchmarkSAEDescribeSecret(b *testing.B) {
 	c := loopbackClient(b)
 	in := &sae.DescribeSecretInput{NamespaceID: loopbackNamespace, SecretID: 16}
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := c.DescribeSecret(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 func BenchmarkSAEDescribeSecretParallel(b *testing.B) {

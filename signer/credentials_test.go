@@ -41,15 +41,24 @@ func TestFromModel(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Credentials{AccessKeyID: "id", AccessKeySecret: "sec", SecurityToken: "tok"}, c)
 
-	for name, m := range map[string]*credentials.CredentialModel{
-		"nil model":  nil,
-		"no id":      {AccessKeySecret: s("sec")},
-		"no secret":  {AccessKeyId: s("id"), AccessKeySecret: s("")},
-		"bearer":     {BearerToken: s("BEARER-VALUE-91d3")},
-		"empty both": {},
+	// A bearer token next to an access key is ignored: the key signs.
+	c, err = FromModel(&credentials.CredentialModel{AccessKeyId: s("id"), AccessKeySecret: s("sec"), BearerToken: s("b")})
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "id", AccessKeySecret: "sec"}, c)
+
+	for name, tc := range map[string]struct {
+		m    *credentials.CredentialModel
+		want string
+	}{
+		"nil model":  {nil, "provider returned no credentials"},
+		"no id":      {&credentials.CredentialModel{AccessKeySecret: s("sec")}, "access key id is empty"},
+		"no secret":  {&credentials.CredentialModel{AccessKeyId: s("id"), AccessKeySecret: s("")}, "access key secret is empty"},
+		"bearer":     {&credentials.CredentialModel{BearerToken: s("BEARER-VALUE-91d3")}, "bearer-token credentials are not supported"},
+		"empty both": {&credentials.CredentialModel{}, "access key id is empty"},
 	} {
-		_, err := FromModel(m)
+		_, err := FromModel(tc.m)
 		require.ErrorIs(t, err, ErrInvalidCredentials, name)
+		assert.Contains(t, err.Error(), tc.want, name)
 		assert.NotContains(t, err.Error(), "BEARER-VALUE-91d3")
 	}
 }
@@ -94,6 +103,9 @@ func TestCredentialsString(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, tc.c.String())
 			assert.Equal(t, "signer.Credentials"+tc.want, tc.c.GoString())
+			assert.Equal(t, "signer.Credentials"+tc.want, fmt.Sprintf("%#v", tc.c))
+			assert.Equal(t, tc.want, fmt.Sprintf("%v", tc.c))
+			assert.Equal(t, tc.want, fmt.Sprintf("%#x", tc.c), "# without v is not GoString")
 			assert.Equal(t, "signer.StaticCredentials"+tc.want, StaticCredentials(tc.c.AccessKeyID, tc.c.AccessKeySecret, tc.c.SecurityToken).String())
 		})
 	}

@@ -74,3 +74,21 @@ func TestSignSetsCanonicalNames(t *testing.T) {
 	}
 	assert.Len(t, h, 9)
 }
+
+// A Content-Type without a body is not sent or signed: only a body has a
+// type, and the payload hash of no body is EmptyPayloadSHA256.
+func TestContentTypeOnlyWithABody(t *testing.T) {
+	c := Credentials{AccessKeyID: "id", AccessKeySecret: "secret"}
+	r := &Request{Method: "GET", Host: "h", Path: "/p", Action: "A", Version: "V", ContentType: "text/plain"}
+	h := http.Header{}
+	_, err := SignROA(h, r, c, benchTime, "n")
+	assert.NoError(t, err)
+	assert.Empty(t, h.Get("Content-Type"))
+	assert.Empty(t, h.Get("Content-MD5"))
+	h = http.Header{}
+	_, err = SignACS3(h, r, c, benchTime, "n")
+	assert.NoError(t, err)
+	assert.Empty(t, h.Get("Content-Type"))
+	assert.Equal(t, EmptyPayloadSHA256, h.Get("X-Acs-Content-Sha256"))
+	assert.NotContains(t, h.Get("Authorization"), "content-type")
+}
