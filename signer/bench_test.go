@@ -77,9 +77,15 @@ func TestSignAllocations(t *testing.T) {
 		{"rpc", func() error { _, err := SignRPC(benchRPC, benchCreds, benchTime, benchNonce); return err }, 8},
 		// A key longer than a block costs crypto/hmac one hash of it.
 		{"rpc long", func() error { _, err := SignRPC(longRPC, longCreds, benchTime, benchNonce); return err }, 9},
-		{"roa", func() error { _, err := SignROA(http.Header{}, benchROA, benchCreds, benchTime, benchNonce); return err }, 12},
+		{"roa", func() error {
+			_, err := SignROA(http.Header{}, benchROA, benchCreds, benchTime, benchNonce)
+			return err
+		}, 12},
 		{"roa long", func() error { _, err := SignROA(reused(), longROA, longCreds, benchTime, benchNonce); return err }, 11},
-		{"acs3", func() error { _, err := SignACS3(http.Header{}, benchROA, benchCreds, benchTime, benchNonce); return err }, 16},
+		{"acs3", func() error {
+			_, err := SignACS3(http.Header{}, benchROA, benchCreds, benchTime, benchNonce)
+			return err
+		}, 16},
 		{"acs3 long", func() error { _, err := SignACS3(reused(), longROA, longCreds, benchTime, benchNonce); return err }, 14},
 	}
 	for _, tc := range cases {
