@@ -266,3 +266,80 @@ func TestTimeRaw(t *testing.T) {
 	_, err := v.Value()
 	require.Error(t, err)
 }
+
+// The byte scanners are only given JSON that encoding/json has checked,
+// but they must not read past the end of anything: every prefix of these
+// documents, valid or not, is scanned without a panic.
+func TestScannersStayInBounds(t *testing.T) {
+	docs := []string{
+		`{"VersionStage":["ACSCurrent", "ACSPrevious"]}`,
+		`{ "a" : { "b" : [1, {"c": "d\"e"}] } }`,
+		`["a" , "b\\c", "d"]`,
+		`{"k":"v\"","x":1}`,
+	}
+	for _, doc := range docs {
+		for n := 0; n <= len(doc); n++ {
+			b := []byte(doc[:n])
+			assert.NotPanics(t, func() {
+				if n > 0 && b[0] == '{' {
+					_, _ = singleValue(b)
+				}
+				if n > 0 && b[0] == '[' {
+					var l List[string]
+					_ = plainStrings(b, &l)
+				}
+				for i := 0; i < n; i++ {
+					assert.LessOrEqual(t, skipValue(b, i), n)
+					assert.LessOrEqual(t, skipSpace(b, i), n)
+					if b[i] == '"' {
+						assert.LessOrEqual(t, skipString(b, i), n)
+					}
+				}
+			}, "%q", b)
+		}
+	}
+}
+
+// A bare array of plain strings is read without a second decoder: the
+// slice and one string per element, nothing else. Anything else takes
+// encoding/json's path and gets its result.
+func TestPlainStrings(t *testing.T) {
+	cases := []struct {
+		in   string
+		want List[string]
+		fast bool
+	}{
+		{`["ACSCurrent","ACSPrevious"]`, List[string]{"ACSCurrent", "ACSPrevious"}, true},
+		{`[ "ab" ,  "cd" ]`, List[string]{"ab", "cd"}, true},
+		{`[]`, List[string]{}, true},
+		{`["a\"b"]`, List[string]{`a"b`}, false},
+		{`["é"]`, List[string]{"é"}, false},
+		{`["a",1]`, nil, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			var l List[string]
+			assert.Equal(t, tc.fast, plainStrings([]byte(tc.in), &l))
+			if tc.fast {
+				assert.Equal(t, tc.want, l)
+				in := []byte(tc.in)
+				allocs := testing.AllocsPerRun(20, func() { _ = l.UnmarshalJSON(in) })
+				want := float64(len(tc.want))
+				if want > 0 {
+					want++ // the slice; an empty one is not allocated
+				}
+				assert.Equal(t, want, allocs, "the slice and the strings")
+			} else {
+				assert.Nil(t, l, "left alone")
+			}
+			var got List[string]
+			err := json.Unmarshal([]byte(tc.in), &got)
+			if tc.want == nil {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
