@@ -1,7 +1,9 @@
 package transport
 
 import (
+	"bufio"
 	"encoding/json"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -65,4 +67,32 @@ func TestSignatureScrubbedFromErrorAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A server that claims an absurd Content-Length gets a clean
+// ErrResponseTooLarge, not a makeslice panic and not an attempt to
+// allocate the claim.
+func TestAbsurdContentLength(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				_, _ = bufio.NewReader(conn).ReadString('\n')
+				_, _ = conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9000000000000000000\r\n\r\n{\"SecretName\":\"s\"}"))
+			}()
+		}
+	}()
+	c := newTestClient(t, kmsService, "http://"+ln.Addr().String(), func(o *Options) { o.RetryMaxAttempts = 1 })
+	assert.NotPanics(t, func() {
+		_, err = c.Do(bg(), getSecretRequest())
+	})
+	require.ErrorIs(t, err, signer.ErrResponseTooLarge)
+	assert.Contains(t, err.Error(), "Content-Length 9000000000000000000 exceeds")
 }
