@@ -343,3 +343,24 @@ func TestPlainStrings(t *testing.T) {
 		})
 	}
 }
+
+// The fast path takes every in-range field, boundaries included, and
+// leaves everything out of range to ParseTime.
+func TestParseUTCSecondsBoundaries(t *testing.T) {
+	ok := []string{"2024-12-31T23:59:59Z", "2024-01-01T00:00:00Z", "2024-02-29T12:00:00Z", "0001-01-01T00:00:00Z"}
+	for _, s := range ok {
+		got, fast := parseUTCSeconds([]byte(s))
+		require.True(t, fast, s)
+		want, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, s)
+	}
+	bad := []string{"2024-13-01T00:00:00Z", "2024-00-01T00:00:00Z", "2024-01-00T00:00:00Z", "2024-01-01T24:00:00Z",
+		"2024-01-01T00:60:00Z", "2024-01-01T00:00:60Z", "2023-02-29T00:00:00Z", "2024-01-01 00:00:00Z",
+		"2024/01-01T00:00:00Z", "2024-01/01T00:00:00Z", "2024-01-01T00-00:00Z", "2024-01-01T00:00-00Z", "2024-01-01T00:00:00+",
+		"2O24-01-01T00:00:00Z", "2024-01-01T0a:00:00Z"}
+	for _, s := range bad {
+		_, fast := parseUTCSeconds([]byte(s))
+		assert.False(t, fast, s)
+	}
+}
