@@ -107,9 +107,17 @@ func (c *Client) build(ctx context.Context, r *Request, creds signer.Credentials
 		// allocations in http.Client's per-request header copy.
 		req.URL.RawQuery, err = signer.SignRPC(sr, creds, now, nonce)
 	} else {
-		// Sized for the signed headers and User-Agent, so the map does not
-		// grow while they are set.
-		req.Header = make(http.Header, 12)
+		// Sized for what the signer sets plus User-Agent (ACS3 8, ROA v1
+		// 9; two more for STS), so the map does not grow while they are
+		// set and stays one group when eight will do.
+		n := 8
+		if s.sigVersion != signer.V3 {
+			n++
+		}
+		if creds.SecurityToken != "" {
+			n += 2
+		}
+		req.Header = make(http.Header, n)
 		if s.sigVersion == signer.V3 {
 			req.URL.RawQuery, err = signer.SignACS3(req.Header, sr, creds, now, nonce)
 		} else {
