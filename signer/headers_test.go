@@ -26,6 +26,8 @@ func TestCanonicalHeadersSpacesAndCase(t *testing.T) {
 			"x-acs-m: b ,a\n", "x-acs-m:b,a\n", "x-acs-m"},
 		{"names sorted lower-case", http.Header{"X-Acs-b": {"2"}, "x-acs-A": {"1"}, "X-ACS-C": {"3"}},
 			"x-acs-a:1\nx-acs-b:2\nx-acs-c:3\n", "x-acs-a:1\nx-acs-b:2\nx-acs-c:3\n", "x-acs-a;x-acs-b;x-acs-c"},
+		{"a name that is a prefix of another sorts first", http.Header{"X-Acs-Ab": {"2"}, "x-acs-a": {"1"}, "X-Acs-": {"0"}},
+			"x-acs-:0\nx-acs-a:1\nx-acs-ab:2\n", "x-acs-:0\nx-acs-a:1\nx-acs-ab:2\n", "x-acs-;x-acs-a;x-acs-ab"},
 		{"content-type only in ACS3, other headers in neither", http.Header{"content-TYPE": {" text/plain "}, "Accept": {"a"}, "X-Acs": {"not x-acs-"}, "X-Acs-Z": {""}},
 			"x-acs-z:\n", "content-type:text/plain\nx-acs-z:\n", "content-type;x-acs-z"},
 	}

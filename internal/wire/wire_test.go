@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -363,4 +364,20 @@ func TestParseUTCSecondsBoundaries(t *testing.T) {
 		_, fast := parseUTCSeconds([]byte(s))
 		assert.False(t, fast, s)
 	}
+}
+
+// ParseSeconds takes 0 and the largest whole-second duration, and nothing
+// beyond.
+func TestParseSecondsBounds(t *testing.T) {
+	d, err := ParseSeconds("0")
+	require.NoError(t, err)
+	assert.Zero(t, d)
+	maxSeconds := int64(1<<63-1) / int64(time.Second)
+	d, err = ParseSeconds(strconv.FormatInt(maxSeconds, 10))
+	require.NoError(t, err)
+	assert.Equal(t, time.Duration(maxSeconds)*time.Second, d)
+	_, err = ParseSeconds(strconv.FormatInt(maxSeconds+1, 10) + "s")
+	require.Error(t, err)
+	_, err = ParseSeconds("-1")
+	require.Error(t, err)
 }
