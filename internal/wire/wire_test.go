@@ -315,6 +315,8 @@ func TestPlainStrings(t *testing.T) {
 		{`[]`, List[string]{}, true},
 		{`["a\"b"]`, List[string]{`a"b`}, false},
 		{`["é"]`, List[string]{"é"}, false},
+		{"[\"a\x80b\"]", List[string]{"a\ufffdb"}, false},
+		{"[\"a\x1fb\"]", nil, false},
 		{`["a",1]`, nil, false},
 	}
 	for _, tc := range cases {
