@@ -14,15 +14,20 @@ import (
 // (internal/loopback), so their allocations are the client's alone. Ours
 // and the floor share one http.Client and one server.
 
-func loopbackClients(tb testing.TB) (*kms.Client, *floorClient) {
+func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *floorClient) {
 	tb.Helper()
+	v := signer.V1
+	if len(version) > 0 {
+		v = version[0]
+	}
 	endpoint := loopback.Start(tb, "kms")
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	tb.Cleanup(hc.CloseIdleConnections)
 	c, err := kms.New(kms.Options{
-		Endpoint:    endpoint,
-		Credentials: signer.StaticCredentials(kmstest.DefaultAccessKeyID, kmstest.DefaultAccessKeySecret, ""),
-		HTTPClient:  hc,
+		Endpoint:         endpoint,
+		Credentials:      signer.StaticCredentials(kmstest.DefaultAccessKeyID, kmstest.DefaultAccessKeySecret, ""),
+		HTTPClient:       hc,
+		SignatureVersion: v,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -35,22 +40,55 @@ func loopbackClients(tb testing.TB) (*kms.Client, *floorClient) {
 func BenchmarkFloor(b *testing.B) {
 	_, f := loopbackClients(b)
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := f.get(loopbackSecretName); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
+}
+
+// BenchmarkFloorACS3 is the floor of GetSecretValue signed with ACS3
+// (floorClient.getACS3), against the same server as
+// BenchmarkGetSecretValueACS3.
+func BenchmarkFloorACS3(b *testing.B) {
+	_, f := loopbackClients(b, signer.V3)
+	b.ReportAllocs()
+	stop := loopback.CPU(b)
+	for b.Loop() {
+		if _, err := f.getACS3(loopbackSecretName); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop()
+}
+
+// BenchmarkGetSecretValueACS3 is GetSecretValue with SignatureVersion V3.
+func BenchmarkGetSecretValueACS3(b *testing.B) {
+	c, _ := loopbackClients(b, signer.V3)
+	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
+	b.ReportAllocs()
+	stop := loopback.CPU(b)
+	for b.Loop() {
+		if _, err := c.GetSecretValue(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop()
 }
 
 func BenchmarkGetSecretValue(b *testing.B) {
 	c, _ := loopbackClients(b)
 	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := c.GetSecretValue(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 func BenchmarkGetSecretValueParallel(b *testing.B) {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
-	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -153,20 +152,20 @@ func (c *Client) InstanceEndpoint() string {
 	return c.inst.tc.Endpoint()
 }
 
-// secretBody is an operation's wire document, which names its secret.
-type secretBody interface{ secretName() wire.String }
-
-func (w *getSecretValueWire) secretName() wire.String { return w.SecretName }
-func (w *describeSecretWire) secretName() wire.String { return w.SecretName }
-
-// send validates the secret name (field names it in the error), sends the
-// operation with per-call option overrides, and decodes the success answer
-// into w. An answer that does not name the secret is an error: a 2xx body
-// that is not the operation's document must never pass for a success.
-func (c *Client) send(ctx context.Context, op, field, secretName string, in any, w secretBody, optFns []func(*Options)) (transport.Response, error) {
+// send validates the secret name (field names it in the error) and sends
+// the operation with per-call option overrides. check (an answer) is
+// the one decision whether the answer is a failure; on success it has
+// decoded the body into the operation's document.
+func (c *Client) send(ctx context.Context, op, field, secretName string, in any, check transport.Checker, optFns []func(*Options)) (transport.Response, error) {
 	if secretName == "" {
 		return transport.Response{}, invalid(op, field+" is required")
 	}
+	return c.do(ctx, op, in, check, optFns)
+}
+
+// do encodes a validated input and sends operation op with per-call option
+// overrides; check decides whether the answer is a failure.
+func (c *Client) do(ctx context.Context, op string, in any, check transport.Checker, optFns []func(*Options)) (transport.Response, error) {
 	q, err := transport.EncodeQuery(service.Name, op, in)
 	if err != nil {
 		return transport.Response{}, err
@@ -178,15 +177,5 @@ func (c *Client) send(ctx context.Context, op, field, secretName string, in any,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: q})
-	if err != nil {
-		return resp, err
-	}
-	if err := resp.Decode(w); err != nil {
-		return resp, err
-	}
-	if w.secretName() == "" {
-		return resp, resp.DecodeError(errNotSecretBody)
-	}
-	return resp, nil
+	return tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: q, Check: check})
 }

@@ -40,6 +40,11 @@ type DescribeSecretOutput struct {
 
 	Tags      []Tag // with FetchTags
 	RequestID string
+
+	// Unparsed holds, by wire name ("CreateTime", "RotationInterval", ...),
+	// the text of each metadata field sent in a layout the client does not
+	// read; that field is then zero. Nil when every field was read.
+	Unparsed map[string]string
 }
 
 type tagWire struct {
@@ -72,7 +77,9 @@ type describeSecretWire struct {
 //
 // Errors: a nil input or an empty SecretName fails before anything is sent
 // (signer.ErrInvalidInput). A missing secret matches ErrSecretNotFound;
-// other answers from KMS are *APIError with the classes in package signer.
+// other answers from KMS are *APIError with the classes in package signer,
+// as is a 2xx answer that is not a DescribeSecret document. A metadata field
+// in an unknown layout is not an error: see Unparsed.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
@@ -80,11 +87,12 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	var w describeSecretWire
-	resp, err := c.send(ctx, op, "DescribeSecretInput.SecretName", in.SecretName, in, &w, optFns)
+	a := newAnswer[describeSecretWire](op)
+	resp, err := c.send(ctx, op, "DescribeSecretInput.SecretName", in.SecretName, in, a, optFns)
 	if err != nil {
 		return nil, err
 	}
+	w := &a.doc
 	out := &DescribeSecretOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -103,9 +111,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
 	out.PlannedDeleteTime = f.time("PlannedDeleteTime", w.PlannedDeleteTime)
 	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
-	if f.err != nil {
-		return nil, resp.DecodeError(f.err)
-	}
+	out.Unparsed = f.unparsed
 	for _, t := range w.Tags {
 		tag := Tag{Key: string(t.TagKey), Value: string(t.TagValue)}
 		if tag.Key == "" {

@@ -70,8 +70,10 @@
 // # Errors
 //
 // Answers from KMS that are errors are *APIError (an alias of
-// signer.APIError) with the HTTP status, code, message and request id.
-// errors.Is matches them by code against classes:
+// signer.APIError) with the HTTP status, code, message and request id; so
+// is a 2xx answer that is not the operation's document (not JSON, or no
+// SecretName), with an empty code. errors.Is matches them by code against
+// classes:
 //
 //	out, err := client.GetSecretValue(ctx, in)
 //	switch {

@@ -51,6 +51,12 @@ type GetSecretValueOutput struct {
 	AutomaticRotation string // Enabled, Disabled or Invalid (managed secrets)
 	ExtendedConfig    string // JSON text (managed secrets, with FetchExtendedConfig)
 	RequestID         string
+
+	// Unparsed holds, by wire name ("CreateTime", "RotationInterval", ...),
+	// the text of each metadata field sent in a layout the client does not
+	// read; that field is then zero. Nil when every field was read. Such a
+	// field never fails the call: the value is what the caller came for.
+	Unparsed map[string]string
 }
 
 type getSecretValueWire struct {
@@ -75,7 +81,10 @@ type getSecretValueWire struct {
 // Errors: a nil input or an empty SecretName fails before anything is sent
 // (signer.ErrInvalidInput). A missing secret, version or stage matches
 // ErrSecretNotFound; other answers from KMS are *APIError with the classes
-// in package signer.
+// in package signer. A 2xx answer that is not a GetSecretValue document
+// (not JSON, or no SecretName) is an *APIError with an empty Code and the
+// status received. A metadata field in an unknown layout is not an error:
+// see Unparsed.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-getsecretvalue
 func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, optFns ...func(*Options)) (*GetSecretValueOutput, error) {
@@ -83,11 +92,12 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	var w getSecretValueWire
-	resp, err := c.send(ctx, op, "GetSecretValueInput.SecretName", in.SecretName, in, &w, optFns)
+	a := newAnswer[getSecretValueWire](op)
+	resp, err := c.send(ctx, op, "GetSecretValueInput.SecretName", in.SecretName, in, a, optFns)
 	if err != nil {
 		return nil, err
 	}
+	w := &a.doc
 	out := &GetSecretValueOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -104,9 +114,7 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	out.LastRotationDate = f.time("LastRotationDate", w.LastRotationDate)
 	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
 	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
-	if f.err != nil {
-		return nil, resp.DecodeError(f.err)
-	}
+	out.Unparsed = f.unparsed
 	if out.RequestID == "" {
 		out.RequestID = resp.RequestID()
 	}

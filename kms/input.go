@@ -1,7 +1,6 @@
 package kms
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,25 +12,30 @@ func invalid(op, msg string) error {
 	return fmt.Errorf("kms %s: %w: %s", op, signer.ErrInvalidInput, msg)
 }
 
-// errNotSecretBody: a 2xx answer that is JSON but not the operation's
-// document (no SecretName), which must never pass for a success.
-var errNotSecretBody = errors.New("the body has no SecretName: not a secret document")
+// fields converts wire metadata. A value in a layout the client does not
+// know reads as the zero value and is kept, as sent, under its wire name:
+// a metadata field must never cost the caller the secret.
+type fields struct{ unparsed map[string]string }
 
-// fields converts wire values and keeps the first failure, naming the field.
-type fields struct{ err error }
+func (f *fields) keep(name, raw string) {
+	if f.unparsed == nil {
+		f.unparsed = make(map[string]string)
+	}
+	f.unparsed[name] = raw
+}
 
 func (f *fields) time(name string, w wire.Time) time.Time {
 	t, err := w.Value()
-	if err != nil && f.err == nil {
-		f.err = fmt.Errorf("field %s: %w", name, err)
+	if err != nil {
+		f.keep(name, w.Raw())
 	}
 	return t
 }
 
 func (f *fields) duration(name, s string) time.Duration {
 	d, err := wire.ParseSeconds(s)
-	if err != nil && f.err == nil {
-		f.err = fmt.Errorf("field %s: %w", name, err)
+	if err != nil {
+		f.keep(name, s)
 	}
 	return d
 }

@@ -28,6 +28,10 @@ type SecretVersion struct {
 	VersionID     string
 	CreateTime    time.Time // zero if not sent
 	VersionStages []string  // e.g. ACSCurrent; empty for a deprecated version
+	// Unparsed holds, by wire name ("CreateTime"), a value sent in a layout
+	// the client does not know; that field is then zero. Nil when every
+	// field was understood.
+	Unparsed map[string]string
 }
 
 // ListSecretVersionIDsOutput is one page of a secret's versions.
@@ -55,7 +59,9 @@ type listSecretVersionIDsWire struct {
 	VersionIDs *wire.List[secretVersionWire] `json:"VersionIds"`
 }
 
-func (w *listSecretVersionIDsWire) isPage() bool { return w.TotalCount != nil || w.VersionIDs != nil }
+func (w *listSecretVersionIDsWire) missing() string {
+	return pageMissing(w.TotalCount != nil, w.VersionIDs != nil)
+}
 
 // ListSecretVersionIDs returns one page of a secret's versions: their ids,
 // creation times and stages. AllSecretVersions walks every page.
@@ -79,8 +85,9 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 	if err := checkPaging(op, "ListSecretVersionIDsInput", in.PageNumber, in.PageSize); err != nil {
 		return nil, err
 	}
-	var w listSecretVersionIDsWire
-	resp, err := c.sendPage(ctx, op, in, &w, optFns)
+	a := newAnswer[listSecretVersionIDsWire](op)
+	resp, err := c.do(ctx, op, in, a, optFns)
+	w := &a.doc
 	if err != nil {
 		return nil, err
 	}
@@ -93,19 +100,17 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 	if w.TotalCount != nil {
 		out.TotalCount = int(*w.TotalCount)
 	}
-	var f fields
 	if w.VersionIDs != nil {
 		out.Versions = make([]SecretVersion, 0, len(*w.VersionIDs))
 		for _, v := range *w.VersionIDs {
+			var f fields
 			out.Versions = append(out.Versions, SecretVersion{
 				VersionID:     string(v.VersionID),
-				CreateTime:    f.time("VersionIds.CreateTime", v.CreateTime),
+				CreateTime:    f.time("CreateTime", v.CreateTime),
 				VersionStages: v.VersionStages,
+				Unparsed:      f.unparsed,
 			})
 		}
-	}
-	if f.err != nil {
-		return nil, resp.DecodeError(f.err)
 	}
 	if out.RequestID == "" {
 		out.RequestID = resp.RequestID()

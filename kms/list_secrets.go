@@ -50,6 +50,10 @@ type SecretSummary struct {
 	UpdateTime        time.Time
 	PlannedDeleteTime time.Time // set when deletion is scheduled
 	Tags              []Tag     // with FetchTags
+	// Unparsed holds, by wire name ("CreateTime", "UpdateTime",
+	// "PlannedDeleteTime"), a value sent in a layout the client does not
+	// know; that field is then zero. Nil when every field was understood.
+	Unparsed map[string]string
 }
 
 // ListSecretsOutput is one page of secrets.
@@ -92,7 +96,9 @@ type listSecretsWire struct {
 	SecretList *wire.List[secretSummaryWire] `json:"SecretList"`
 }
 
-func (w *listSecretsWire) isPage() bool { return w.TotalCount != nil || w.SecretList != nil }
+func (w *listSecretsWire) missing() string {
+	return pageMissing(w.TotalCount != nil, w.SecretList != nil)
+}
 
 // query validates the input and encodes it.
 func (in *ListSecretsInput) query(op string) (*listSecretsQuery, error) {
@@ -147,8 +153,9 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	if err != nil {
 		return nil, err
 	}
-	var w listSecretsWire
-	resp, err := c.sendPage(ctx, op, q, &w, optFns)
+	a := newAnswer[listSecretsWire](op)
+	resp, err := c.do(ctx, op, q, a, optFns)
+	w := &a.doc
 	if err != nil {
 		return nil, err
 	}
@@ -156,22 +163,20 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	if w.TotalCount != nil {
 		out.TotalCount = int(*w.TotalCount)
 	}
-	var f fields
 	if w.SecretList != nil {
 		out.Secrets = make([]SecretSummary, 0, len(*w.SecretList))
 		for _, s := range *w.SecretList {
+			var f fields
 			out.Secrets = append(out.Secrets, SecretSummary{
 				SecretName:        string(s.SecretName),
 				SecretType:        string(s.SecretType),
-				CreateTime:        f.time("SecretList.CreateTime", s.CreateTime),
-				UpdateTime:        f.time("SecretList.UpdateTime", s.UpdateTime),
-				PlannedDeleteTime: f.time("SecretList.PlannedDeleteTime", s.PlannedDeleteTime),
+				CreateTime:        f.time("CreateTime", s.CreateTime),
+				UpdateTime:        f.time("UpdateTime", s.UpdateTime),
+				PlannedDeleteTime: f.time("PlannedDeleteTime", s.PlannedDeleteTime),
 				Tags:              tags(s.Tags),
+				Unparsed:          f.unparsed,
 			})
 		}
-	}
-	if f.err != nil {
-		return nil, resp.DecodeError(f.err)
 	}
 	if out.RequestID == "" {
 		out.RequestID = resp.RequestID()

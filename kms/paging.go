@@ -1,49 +1,17 @@
 package kms
 
-import (
-	"context"
-	"errors"
-
-	"github.com/alisecret/alisecret-go/internal/transport"
-)
-
 // MaxPageSize is the largest PageSize the listing operations accept; the
 // iterators ask for pages of this size when the input's PageSize is 0.
 const MaxPageSize = 100
 
-// errNotPage: a 2xx answer that is JSON but not a listing page (neither
-// TotalCount nor the list), which must never pass for an empty list.
-var errNotPage = errors.New("the body has neither TotalCount nor the list: not a listing page")
-
-// pageBody is a listing operation's wire document.
-type pageBody interface{ isPage() bool }
-
-// sendPage sends a listing operation (query already encoded from a
-// validated input) with per-call option overrides, and decodes the
-// success answer into w. A body that is not a page is an error.
-func (c *Client) sendPage(ctx context.Context, op string, in any, w pageBody, optFns []func(*Options)) (transport.Response, error) {
-	q, err := transport.EncodeQuery(service.Name, op, in)
-	if err != nil {
-		return transport.Response{}, err
+// pageMissing is the missing test of a listing page: a 2xx answer that
+// is JSON but has neither TotalCount nor the list must never pass for an
+// empty list.
+func pageMissing(hasTotal, hasList bool) string {
+	if !hasTotal && !hasList {
+		return "neither TotalCount nor the list"
 	}
-	tc, err := c.transportFor(op, optFns)
-	if err != nil {
-		return transport.Response{}, err
-	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: q})
-	if err != nil {
-		return resp, err
-	}
-	if err := resp.Decode(w); err != nil {
-		return resp, err
-	}
-	if !w.isPage() {
-		return resp, resp.DecodeError(errNotPage)
-	}
-	return resp, nil
+	return ""
 }
 
 // checkPaging validates PageNumber and PageSize of an input named typ.

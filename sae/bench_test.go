@@ -12,30 +12,54 @@ import (
 
 // The benchmarks talk to a saetest server in another process, so their
 // allocations are the client's alone.
-func loopbackClient(b *testing.B) *sae.Client {
-	b.Helper()
+// Ours and the floor share one http.Client and one server.
+func loopbackClients(tb testing.TB) (*sae.Client, *floorClient) {
+	tb.Helper()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.Cleanup(hc.CloseIdleConnections)
+	tb.Cleanup(hc.CloseIdleConnections)
+	endpoint := loopback.Start(tb, "sae")
 	c, err := sae.New(sae.Options{
-		Endpoint:    loopback.Start(b, "sae"),
+		Endpoint:    endpoint,
 		Credentials: signer.StaticCredentials(saetest.DefaultAccessKeyID, saetest.DefaultAccessKeySecret, ""),
 		HTTPClient:  hc,
 	})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return c, newFloor(hc, endpoint)
+}
+
+func loopbackClient(b *testing.B) *sae.Client {
+	c, _ := loopbackClients(b)
 	return c
+}
+
+// BenchmarkSAEFloor is the least a correct client does for one
+// DescribeSecret (see floorClient), against the same server as
+// BenchmarkSAEDescribeSecret.
+func BenchmarkSAEFloor(b *testing.B) {
+	_, f := loopbackClients(b)
+	b.ReportAllocs()
+	stop := loopback.CPU(b)
+	for b.Loop() {
+		if _, err := f.describe(loopbackNamespace, 16); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop()
 }
 
 func BenchmarkSAEDescribeSecret(b *testing.B) {
 	c := loopbackClient(b)
 	in := &sae.DescribeSecretInput{NamespaceID: loopbackNamespace, SecretID: 16}
 	b.ReportAllocs()
+	stop := loopback.CPU(b)
 	for b.Loop() {
 		if _, err := c.DescribeSecret(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	stop()
 }
 
 func BenchmarkSAEDescribeSecretParallel(b *testing.B) {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
-	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -98,23 +97,10 @@ func (c *Client) Options() Options { return c.opts }
 // Endpoint returns the base URL requests go to.
 func (c *Client) Endpoint() string { return c.tc.Endpoint() }
 
-// envelope is SAE's wrapper around every answer.
-type envelope struct {
-	Success *wire.Bool `json:"Success"`
-}
-
-// checkEnvelope turns a 2xx answer with "Success": false into an error, so
-// that it takes part in the retry decision like any error answer. SAE's
-// Code is "200" on success and is not taken for an error code.
-func checkEnvelope(status int, h http.Header, body []byte) *signer.APIError {
-	var env envelope
-	if wire.Unmarshal(body, &env) != nil || env.Success == nil || bool(*env.Success) {
-		return nil
-	}
-	return transport.DecodeError(service.Name, "", status, h, body)
-}
-
-func (c *Client) call(ctx context.Context, op, path string, query url.Values, optFns []func(*Options)) (transport.Response, error) {
+// call sends operation op with per-call option overrides. check
+// (checkResponse) is the one decision whether the answer is a failure; on
+// success it has decoded the body into the operation's document.
+func (c *Client) call(ctx context.Context, op, path string, query url.Values, check transport.Checker, optFns []func(*Options)) (transport.Response, error) {
 	tc, err := transport.ForCall(c.tc, &c.opts, optFns, Options.transport)
 	if err != nil {
 		return transport.Response{}, err
@@ -122,5 +108,5 @@ func (c *Client) call(ctx context.Context, op, path string, query url.Values, op
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return tc.Do(ctx, &transport.Request{Operation: op, Method: "GET", Path: path, Query: query, Check: checkEnvelope})
+	return tc.Do(ctx, &transport.Request{Operation: op, Method: "GET", Path: path, Query: query, Check: check})
 }

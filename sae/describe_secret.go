@@ -2,7 +2,6 @@ package sae
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -52,10 +51,8 @@ type DescribeSecretOutput struct {
 }
 
 type describeSecretWire struct {
-	RequestID wire.String `json:"RequestId"`
-	TraceID   wire.String `json:"TraceId"`
-	Success   *wire.Bool  `json:"Success"`
-	Data      *struct {
+	envelope
+	Data *struct {
 		NamespaceID wire.String            `json:"NamespaceId"`
 		SecretID    wire.Int64             `json:"SecretId"`
 		SecretName  wire.String            `json:"SecretName"`
@@ -70,13 +67,33 @@ type describeSecretWire struct {
 	} `json:"Data"`
 }
 
+// missing requires Data naming a secret: a SecretId above 0 and a
+// NamespaceId. "Data" whose every field is null is the answer of a gateway
+// that lost the secret, not a secret with id 0.
+func (w *describeSecretWire) missing() string {
+	d := w.Data
+	switch {
+	case d == nil:
+		return "no Data"
+	case d.SecretID <= 0 && d.NamespaceID == "" && d.SecretName == "" && d.SecretData == nil:
+		return "Data is empty (every field null or absent)"
+	case d.SecretID <= 0:
+		return "Data has no SecretId above 0"
+	case d.NamespaceID == "":
+		return "Data has no NamespaceId"
+	}
+	return ""
+}
+
 // DescribeSecret returns a secret with its data
 // (GET /pop/v1/sam/secret/secret).
 //
 // Errors: a nil input, an empty NamespaceID or a SecretID below 1 fails
 // before anything is sent (signer.ErrInvalidInput). A missing secret or
 // namespace matches ErrSecretNotFound. SAE's "Success": false is an
-// *APIError even under HTTP 200.
+// *APIError even under HTTP 200, and so is a 2xx answer that is not a
+// secret document (not JSON, no "Success": true, or Data without a
+// SecretId above 0 or a NamespaceId), with an empty Code.
 //
 // API: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-classic/developer-reference/api-sae-2019-05-06-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
@@ -93,17 +110,12 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.call(ctx, op, DescribeSecretPath, q, optFns)
+	a := newAnswer[describeSecretWire](op)
+	resp, err := c.call(ctx, op, DescribeSecretPath, q, a, optFns)
 	if err != nil {
 		return nil, err
 	}
-	var w describeSecretWire
-	if err := resp.Decode(&w); err != nil {
-		return nil, err
-	}
-	if w.Success == nil || !bool(*w.Success) || w.Data == nil {
-		return nil, resp.DecodeError(errors.New(`the body has no "Success": true with Data: not a secret document`))
-	}
+	w := &a.doc
 	d := w.Data
 	out := &DescribeSecretOutput{
 		RequestID: string(w.RequestID),

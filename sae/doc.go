@@ -36,7 +36,9 @@
 //
 // SAE wraps every answer in an envelope; "Success": false is an *APIError
 // (alias of signer.APIError) even under HTTP 200, its Code taken from
-// ErrorCode. errors.Is classifies by code, not status: SAE answers a missing
+// ErrorCode. A 2xx answer that is not the operation's document (not JSON,
+// no "Success": true, no Data naming a secret) is an *APIError with an
+// empty code. errors.Is classifies by code, not status: SAE answers a missing
 // secret (InvalidSecretId.NotFound) with HTTP 400.
 //
 //	_, err := client.DescribeSecret(ctx, in)

@@ -2,7 +2,6 @@ package sae
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
@@ -37,10 +36,8 @@ type ListSecretsOutput struct {
 }
 
 type listSecretsWire struct {
-	RequestID wire.String `json:"RequestId"`
-	TraceID   wire.String `json:"TraceId"`
-	Success   *wire.Bool  `json:"Success"`
-	Data      *struct {
+	envelope
+	Data *struct {
 		Secrets wire.List[struct {
 			NamespaceID wire.String `json:"NamespaceId"`
 			SecretID    wire.Int64  `json:"SecretId"`
@@ -54,6 +51,14 @@ type listSecretsWire struct {
 			}] `json:"RelateApps"`
 		}] `json:"Secrets"`
 	} `json:"Data"`
+}
+
+// missing requires Data: "Success": true alone is not a secret list.
+func (w *listSecretsWire) missing() string {
+	if w.Data == nil {
+		return "no Data"
+	}
+	return ""
 }
 
 // ListSecrets returns the secrets of a namespace, without their data
@@ -79,17 +84,12 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.call(ctx, op, ListSecretsPath, q, optFns)
+	a := newAnswer[listSecretsWire](op)
+	resp, err := c.call(ctx, op, ListSecretsPath, q, a, optFns)
 	if err != nil {
 		return nil, err
 	}
-	var w listSecretsWire
-	if err := resp.Decode(&w); err != nil {
-		return nil, err
-	}
-	if w.Success == nil || !bool(*w.Success) || w.Data == nil {
-		return nil, resp.DecodeError(errors.New(`the body has no "Success": true with Data: not a secret list`))
-	}
+	w := &a.doc
 	out := &ListSecretsOutput{RequestID: string(w.RequestID), TraceID: string(w.TraceID)}
 	if out.RequestID == "" {
 		out.RequestID = resp.RequestID()

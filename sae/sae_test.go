@@ -168,24 +168,32 @@ func TestSuccessFalseEnvelope(t *testing.T) {
 }
 
 func TestStrictSuccessBodies(t *testing.T) {
-	cases := map[string]string{
-		"empty object":         `{}`,
-		"success without data": `{"Success":true,"Code":"200"}`,
-		"data without success": `{"Data":{"SecretId":1}}`,
-		"html":                 `<html></html>`,
-		"data values object":   `{"Success":true,"Data":{"SecretData":{"k":{"SECRET-INSIDE":1}}}}`,
+	cases := map[string]struct{ body, want string }{
+		"empty object":         {`{}`, `no "Success": true`},
+		"success without data": {`{"Success":true,"Code":"200"}`, "no Data"},
+		"data without success": {`{"Data":{"SecretId":1}}`, `no "Success": true`},
+		"html":                 {`<html></html>`, "malformed JSON"},
+		"data values object":   {`{"Success":true,"Data":{"SecretData":{"k":{"SECRET-INSIDE":1}}}}`, "want text"},
+		"all-null data": {`{"Success":true,"Data":{"NamespaceId":null,"SecretId":null,"SecretName":null,"SecretData":null,"CreateTime":null}}`,
+			"Data is empty (every field null or absent)"},
+		"secret id 0":     {`{"Success":true,"Data":{"NamespaceId":"n","SecretId":0,"SecretData":{"k":"SECRET-INSIDE"}}}`, "Data has no SecretId above 0"},
+		"no namespace id": {`{"Success":true,"Data":{"SecretId":16,"SecretData":{"k":"SECRET-INSIDE"}}}`, "Data has no NamespaceId"},
 	}
-	for name, body := range cases {
+	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			out, err := rawClientFor(t, 200, []byte(body)).DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "n", SecretID: 1})
+			out, err := rawClientFor(t, 200, []byte(tc.body)).DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "n", SecretID: 1})
 			require.Error(t, err)
 			assert.Nil(t, out)
-			assert.Contains(t, err.Error(), "sae DescribeSecret: decoding the response")
+			assert.Contains(t, err.Error(), "sae DescribeSecret: decoding the response: not a DescribeSecret document: "+tc.want)
 			assert.NotContains(t, err.Error(), "SECRET-INSIDE")
+			var apiErr *sae.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Empty(t, apiErr.Code)
+			assert.Equal(t, 200, apiErr.StatusCode)
 		})
 	}
 	// Numbers as strings are fine.
-	out, err := rawClientFor(t, 200, []byte(`{"Success":"true","Data":{"SecretId":"16","CreateTime":"1593746835111"}}`)).
+	out, err := rawClientFor(t, 200, []byte(`{"Success":"true","Data":{"NamespaceId":"n","SecretId":"16","CreateTime":"1593746835111"}}`)).
 		DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "n", SecretID: 16})
 	require.NoError(t, err)
 	assert.Equal(t, int64(16), out.Secret.SecretID)

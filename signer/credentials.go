@@ -142,9 +142,8 @@ func (p *StaticCredentialsProvider) GetCredential() (*credentials.CredentialMode
 	return &credentials.CredentialModel{AccessKeyId: &id, AccessKeySecret: &secret, SecurityToken: &token, Type: &typ}, nil
 }
 
-// Credentials returns the fixed credentials without building a
-// CredentialModel; the clients use it to skip the provider guard.
-func (p *StaticCredentialsProvider) Credentials() Credentials {
+// credentials returns the fixed credentials, for String.
+func (p *StaticCredentialsProvider) credentials() Credentials {
 	if p == nil {
 		return Credentials{}
 	}
@@ -153,7 +152,7 @@ func (p *StaticCredentialsProvider) Credentials() Credentials {
 
 // String redacts the secret and token.
 func (p *StaticCredentialsProvider) String() string {
-	return "signer.StaticCredentials" + p.Credentials().redactedString()
+	return "signer.StaticCredentials" + p.credentials().redactedString()
 }
 
 // GoString redacts the secret and token.

@@ -41,15 +41,24 @@ func TestFromModel(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Credentials{AccessKeyID: "id", AccessKeySecret: "sec", SecurityToken: "tok"}, c)
 
-	for name, m := range map[string]*credentials.CredentialModel{
-		"nil model":  nil,
-		"no id":      {AccessKeySecret: s("sec")},
-		"no secret":  {AccessKeyId: s("id"), AccessKeySecret: s("")},
-		"bearer":     {BearerToken: s("BEARER-VALUE-91d3")},
-		"empty both": {},
+	// A bearer token next to an access key is ignored: the key signs.
+	c, err = FromModel(&credentials.CredentialModel{AccessKeyId: s("id"), AccessKeySecret: s("sec"), BearerToken: s("b")})
+	require.NoError(t, err)
+	assert.Equal(t, Credentials{AccessKeyID: "id", AccessKeySecret: "sec"}, c)
+
+	for name, tc := range map[string]struct {
+		m    *credentials.CredentialModel
+		want string
+	}{
+		"nil model":  {nil, "provider returned no credentials"},
+		"no id":      {&credentials.CredentialModel{AccessKeySecret: s("sec")}, "access key id is empty"},
+		"no secret":  {&credentials.CredentialModel{AccessKeyId: s("id"), AccessKeySecret: s("")}, "access key secret is empty"},
+		"bearer":     {&credentials.CredentialModel{BearerToken: s("BEARER-VALUE-91d3")}, "bearer-token credentials are not supported"},
+		"empty both": {&credentials.CredentialModel{}, "access key id is empty"},
 	} {
-		_, err := FromModel(m)
+		_, err := FromModel(tc.m)
 		require.ErrorIs(t, err, ErrInvalidCredentials, name)
+		assert.Contains(t, err.Error(), tc.want, name)
 		assert.NotContains(t, err.Error(), "BEARER-VALUE-91d3")
 	}
 }
@@ -73,5 +82,31 @@ func TestStaticCredentials(t *testing.T) {
 	var nilP *StaticCredentialsProvider
 	_, err = nilP.GetCredential()
 	require.Error(t, err)
-	assert.Equal(t, Credentials{}, nilP.Credentials())
+	assert.Equal(t, Credentials{}, nilP.credentials())
+}
+
+// String is called directly by loggers that take a fmt.Stringer: it names
+// the key id and never prints the secret or the token.
+func TestCredentialsString(t *testing.T) {
+	cases := []struct {
+		name string
+		c    Credentials
+		want string
+	}{
+		{"access key", Credentials{AccessKeyID: "LTAIexample", AccessKeySecret: testSecret},
+			"{AccessKeyID:LTAIexample AccessKeySecret:[redacted] SecurityToken:}"},
+		{"sts", Credentials{AccessKeyID: "STS.x", AccessKeySecret: testSecret, SecurityToken: testToken},
+			"{AccessKeyID:STS.x AccessKeySecret:[redacted] SecurityToken:[redacted]}"},
+		{"empty", Credentials{}, "{AccessKeyID: AccessKeySecret: SecurityToken:}"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.c.String())
+			assert.Equal(t, "signer.Credentials"+tc.want, tc.c.GoString())
+			assert.Equal(t, "signer.Credentials"+tc.want, fmt.Sprintf("%#v", tc.c))
+			assert.Equal(t, tc.want, fmt.Sprintf("%v", tc.c))
+			assert.Equal(t, tc.want, fmt.Sprintf("%#x", tc.c), "# without v is not GoString")
+			assert.Equal(t, "signer.StaticCredentials"+tc.want, StaticCredentials(tc.c.AccessKeyID, tc.c.AccessKeySecret, tc.c.SecurityToken).String())
+		})
+	}
 }

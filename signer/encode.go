@@ -33,11 +33,6 @@ func PercentEncode(s string) string {
 	return string(appendPercentEncoded(b, s[i:]))
 }
 
-// AppendPercentEncode appends the PercentEncode form of s to dst.
-func AppendPercentEncode(dst []byte, s string) []byte {
-	return appendPercentEncoded(dst, s)
-}
-
 func appendPercentEncoded(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -63,31 +58,52 @@ func appendPercentEncodedBytes(dst, s []byte) []byte {
 	return dst
 }
 
-// Param is one query parameter: a key and its raw (unencoded) value.
-type Param struct {
+// param is one query parameter: a key and its raw (unencoded) value.
+type param struct {
 	Key, Value string
 }
 
 // sortParams sorts by raw key, keeping the order of repeated keys. Raw-key
 // order is what Alibaba's Go SDKs sign (url.Values.Encode sorts raw keys);
 // for the alphanumeric keys of the APIs it equals encoded-key order.
-func sortParams(ps []Param) {
-	slices.SortStableFunc(ps, func(a, b Param) int { return strings.Compare(a.Key, b.Key) })
+func sortParams(ps []param) {
+	slices.SortStableFunc(ps, func(a, b param) int { return strings.Compare(a.Key, b.Key) })
 }
 
-// appendParams appends the parameters of q to ps in no particular order.
-func appendParams(ps []Param, q url.Values) []Param {
+// sortedParams appends the parameters of q to ps and sorts them.
+func sortedParams(ps []param, q url.Values) []param {
 	for k, vs := range q {
 		for _, v := range vs {
-			ps = append(ps, Param{Key: k, Value: v})
+			ps = append(ps, param{Key: k, Value: v})
 		}
 	}
+	sortParams(ps)
 	return ps
+}
+
+// canonicalQueryLen is the length of the canonical query of ps.
+func canonicalQueryLen(ps []param) int {
+	n := 0
+	for _, p := range ps {
+		n += encodedLen(p.Key) + encodedLen(p.Value) + 2
+	}
+	return n
+}
+
+// encodedLen is len(PercentEncode(s)).
+func encodedLen[T string | []byte](s T) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			n += 2
+		}
+	}
+	return n
 }
 
 // appendCanonicalQuery appends sorted params as enc(k)=enc(v) joined by &.
 // ps must be sorted already.
-func appendCanonicalQuery(dst []byte, ps []Param) []byte {
+func appendCanonicalQuery(dst []byte, ps []param) []byte {
 	for i, p := range ps {
 		if i > 0 {
 			dst = append(dst, '&')
@@ -105,7 +121,6 @@ func appendCanonicalQuery(dst []byte, ps []Param) []byte {
 // string and the ACS3 canonical query string, and it is also a valid URL
 // query, which is how the client sends it.
 func CanonicalQuery(q url.Values) string {
-	ps := appendParams(make([]Param, 0, len(q)), q)
-	sortParams(ps)
-	return string(appendCanonicalQuery(nil, ps))
+	ps := sortedParams(make([]param, 0, len(q)), q)
+	return string(appendCanonicalQuery(make([]byte, 0, canonicalQueryLen(ps)), ps))
 }

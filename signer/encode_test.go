@@ -33,7 +33,7 @@ func TestPercentEncode(t *testing.T) {
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, PercentEncode(tc.in), "PercentEncode(%q)", tc.in)
-		assert.Equal(t, "x"+tc.want, string(AppendPercentEncode([]byte("x"), tc.in)))
+		assert.Equal(t, "x"+tc.want, string(appendPercentEncoded([]byte("x"), tc.in)))
 	}
 }
 
@@ -105,4 +105,16 @@ func FuzzCanonicalQuery(f *testing.F) {
 		ref := strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(q.Encode())
 		require.Equal(t, ref, CanonicalQuery(q))
 	})
+}
+
+// PercentEncode sizes its buffer for the worst case up front: one
+// allocation for the buffer and one for the string, however much of s
+// needs encoding.
+func TestPercentEncodeAllocatesTwice(t *testing.T) {
+	for _, s := range []string{strings.Repeat("\xff", 100), "abc" + strings.Repeat("/", 50), strings.Repeat("a", 40) + "*"} {
+		var out string
+		allocs := testing.AllocsPerRun(50, func() { out = PercentEncode(s) })
+		assert.Equal(t, 2.0, allocs, "%q", s)
+		assert.Len(t, out, encodedLen(s))
+	}
 }

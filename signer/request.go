@@ -12,8 +12,11 @@ const (
 	// V1 is RPC v1 (HMAC-SHA1, parameters in the query) for RPC-style APIs
 	// such as KMS, and ROA v1 (HMAC-SHA1, Authorization: acs AK:sig) for
 	// ROA-style APIs such as SAE. It is the zero value and the default.
+	// Alibaba's current docs call the RPC layout "signature method V2"
+	// (SignatureVersion=1.0 on the wire); this package keeps the name V1.
 	V1 Version = iota
-	// V3 is ACS3-HMAC-SHA256, what Alibaba's current official SDKs send.
+	// V3 is ACS3-HMAC-SHA256 ("signature method V3" in Alibaba's docs),
+	// what Alibaba's current official SDKs send.
 	V3
 )
 

@@ -1,12 +1,12 @@
 package signer
 
 import (
-	"crypto/md5" // #nosec G501 -- Content-MD5 is what the ROA protocol specifies.
+	"crypto/hmac"
+	"crypto/md5"  // #nosec G501 -- Content-MD5 is what the ROA protocol specifies.
+	"crypto/sha1" // #nosec G505 -- HMAC-SHA1 is what ROA v1 specifies.
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -21,42 +21,29 @@ import (
 // five leading lines are always present; an absent header leaves its line
 // empty. The canonical headers are ROACanonicalHeaders(h).
 func ROAStringToSign(method string, h http.Header, canonicalResource string) string {
-	var b strings.Builder
-	for _, s := range [...]string{method, headerValue(h, "Accept"), headerValue(h, "Content-MD5"), headerValue(h, "Content-Type"), headerValue(h, "Date")} {
-		b.WriteString(s)
-		b.WriteByte('\n')
-	}
-	b.WriteString(ROACanonicalHeaders(h))
-	b.WriteString(canonicalResource)
-	return b.String()
+	var stack [16]header
+	hs := signedHeaders(stack[:0], h, false)
+	return string(appendROAStringToSign(nil, method, h, hs, canonicalResource))
 }
 
-// headerValue is h.Get that also finds a name stored in non-canonical case
-// (h["Content-MD5"] set directly rather than through Set).
-func headerValue(h http.Header, name string) string {
-	if v := h.Get(name); v != "" {
-		return v
+func appendROAStringToSign(dst []byte, method string, h http.Header, hs []header, canonicalResource string) []byte {
+	for _, s := range [...]string{method, headerValue(h, "Accept"), headerValue(h, "Content-Md5"), headerValue(h, "Content-Type"), headerValue(h, "Date")} {
+		dst = append(dst, s...)
+		dst = append(dst, '\n')
 	}
-	for k, vs := range h {
-		if len(vs) > 0 && strings.EqualFold(k, name) {
-			return vs[0]
-		}
-	}
-	return ""
+	dst = appendCanonicalHeaders(dst, hs, false, nil)
+	return append(dst, canonicalResource...)
 }
 
 // ROACanonicalHeaders returns every header whose name starts with "x-acs-"
 // (any case) as "name:value\n", names lower-cased, sorted by name, values raw
-// (not trimmed; empty values kept). Repeated values are joined with ",".
+// (not trimmed; empty values kept). Repeated values are joined with ",";
+// for names that differ only in case, the comma-separated pieces of all
+// their values are sorted and joined with ",".
 func ROACanonicalHeaders(h http.Header) string {
-	var b strings.Builder
-	for _, kv := range acsHeaders(h, false) {
-		b.WriteString(kv.Key)
-		b.WriteByte(':')
-		b.WriteString(kv.Value)
-		b.WriteByte('\n')
-	}
-	return b.String()
+	var stack [16]header
+	hs := signedHeaders(stack[:0], h, false)
+	return string(appendCanonicalHeaders(make([]byte, 0, headersLen(hs)), hs, false, nil))
 }
 
 // ROACanonicalResource returns path, then, when q has parameters, "?" and the
@@ -66,97 +53,88 @@ func ROACanonicalResource(path string, q url.Values) string {
 	if len(q) == 0 {
 		return path
 	}
-	ps := appendParams(make([]Param, 0, len(q)), q)
-	sortParams(ps)
-	var b strings.Builder
-	b.WriteString(path)
+	ps := sortedParams(make([]param, 0, len(q)), q)
+	return string(appendROACanonicalResource(nil, path, ps))
+}
+
+func appendROACanonicalResource(dst []byte, path string, ps []param) []byte {
+	dst = append(dst, path...)
 	for i, p := range ps {
 		if i == 0 {
-			b.WriteByte('?')
+			dst = append(dst, '?')
 		} else {
-			b.WriteByte('&')
+			dst = append(dst, '&')
 		}
-		b.WriteString(p.Key)
+		dst = append(dst, p.Key...)
 		if p.Value != "" {
-			b.WriteByte('=')
-			b.WriteString(p.Value)
+			dst = append(dst, '=')
+			dst = append(dst, p.Value...)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // ROASignature returns base64(HMAC-SHA1(secret, stringToSign)).
 func ROASignature(stringToSign, accessKeySecret string) string {
-	mac := hmacSHA1(accessKeySecret, "", []byte(stringToSign))
-	return base64.StdEncoding.EncodeToString(mac[:])
+	mac := hmac.New(sha1.New, []byte(accessKeySecret))
+	mac.Write([]byte(stringToSign))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// SignROA signs a ROA-style request with ROA v1. It sets on h the headers the
-// signature covers and the Authorization header: Date (GMT), Accept
+// SignROA signs a ROA-style request with ROA v1 and returns the URL query
+// to send, CanonicalQuery(r.Query). It sets on h the headers the signature
+// covers and the Authorization header: Date (GMT), Accept
 // (application/json unless h has one), Content-MD5 and Content-Type when
 // r.Body is not empty, x-acs-signature-method, x-acs-signature-version,
 // x-acs-signature-nonce, x-acs-version, x-acs-action, and for STS
-// x-acs-security-token. Other x-acs-* headers already on h are signed too.
-// The query goes on the wire as CanonicalQuery(r.Query).
-func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string) error {
+// x-acs-security-token, each under its canonical name (X-Acs-Version...).
+// Other x-acs-* headers already on h are signed too.
+func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string) (string, error) {
 	if err := r.check(c, nonce); err != nil {
-		return err
+		return "", err
 	}
-	h.Set("Date", t.UTC().Format(http.TimeFormat))
-	if h.Get("Accept") == "" {
-		h.Set("Accept", "application/json")
+	s := newSetter(h, 11)
+	s.set("Date", t.UTC().Format(http.TimeFormat))
+	if headerValue(h, "Accept") == "" {
+		s.set("Accept", "application/json")
 	}
 	if len(r.Body) > 0 {
 		sum := md5.Sum(r.Body) // #nosec G401 -- protocol-mandated checksum, not a security primitive here.
-		h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+		s.set("Content-Md5", base64.StdEncoding.EncodeToString(sum[:]))
 		if r.ContentType != "" {
-			h.Set("Content-Type", r.ContentType)
+			s.set("Content-Type", r.ContentType)
 		}
 	}
-	h.Set("x-acs-signature-method", "HMAC-SHA1")
-	h.Set("x-acs-signature-version", "1.0")
-	h.Set("x-acs-signature-nonce", nonce)
-	h.Set("x-acs-version", r.Version)
-	h.Set("x-acs-action", r.Action)
+	s.set("X-Acs-Signature-Method", "HMAC-SHA1")
+	s.set("X-Acs-Signature-Version", "1.0")
+	s.set("X-Acs-Signature-Nonce", nonce)
+	s.set("X-Acs-Version", r.Version)
+	s.set("X-Acs-Action", r.Action)
 	if c.SecurityToken != "" {
-		h.Set("x-acs-security-token", c.SecurityToken)
+		s.set("X-Acs-Security-Token", c.SecurityToken)
 	}
 	path := r.Path
 	if path == "" {
 		path = "/"
 	}
-	sts := ROAStringToSign(r.Method, h, ROACanonicalResource(path, r.Query))
-	h.Set("Authorization", "acs "+c.AccessKeyID+":"+ROASignature(sts, c.AccessKeySecret))
-	return nil
-}
+	var pstack [16]param
+	ps := sortedParams(pstack[:0], r.Query)
+	var hstack [16]header
+	hs := signedHeaders(hstack[:0], h, false)
 
-// acsHeaders collects the headers a signature covers: every x-acs-* header,
-// plus host and content-type when withACS3 is set (the host comes from the
-// caller, not from h). Names are lower-cased, names differing only in case
-// are merged with their values sorted, and values joined by ",". With
-// withACS3 the values are trimmed of surrounding spaces.
-func acsHeaders(h http.Header, withACS3 bool) []Param {
-	var out []Param
-	for name, vs := range h {
-		lower := strings.ToLower(name)
-		if !strings.HasPrefix(lower, "x-acs-") && !(withACS3 && lower == "content-type") {
-			continue
-		}
-		vals := vs
-		if withACS3 {
-			vals = make([]string, len(vs))
-			for i, v := range vs {
-				vals[i] = strings.TrimSpace(v)
-			}
-		}
-		if i := slices.IndexFunc(out, func(p Param) bool { return p.Key == lower }); i >= 0 {
-			merged := append(strings.Split(out[i].Value, ","), vals...)
-			slices.Sort(merged)
-			out[i].Value = strings.Join(merged, ",")
-			continue
-		}
-		out = append(out, Param{Key: lower, Value: strings.Join(vals, ",")})
-	}
-	sortParams(out)
-	return out
+	// One buffer: the string to sign, then the Authorization value, then
+	// the URL query.
+	cq := canonicalQueryLen(ps)
+	buf := make([]byte, 0, 64+headersLen(hs)+len(path)+cq+len(c.AccessKeyID)+len(r.Method)+
+		len(headerValue(h, "Content-Type"))+max(len(c.AccessKeySecret), sha1.Size))
+	buf = appendROAStringToSign(buf, r.Method, h, hs, "")
+	buf = appendROACanonicalResource(buf, path, ps)
+	var sig [28]byte // base64 of 20 bytes
+	base64.StdEncoding.Encode(sig[:], hmacInto(buf[len(buf):], sha1.New, c.AccessKeySecret, "", buf))
+	auth := append(buf[:0], "acs "...)
+	auth = append(auth, c.AccessKeyID...)
+	auth = append(auth, ':')
+	auth = append(auth, sig[:]...)
+	s.set("Authorization", string(auth))
+	return string(appendCanonicalQuery(buf[:0], ps)), nil
 }

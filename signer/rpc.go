@@ -1,9 +1,10 @@
 package signer
 
 import (
+	"crypto/hmac"
+	"crypto/sha1" // #nosec G505 -- HMAC-SHA1 is what RPC v1 specifies.
 	"encoding/base64"
 	"fmt"
-	"net/url"
 	"time"
 )
 
@@ -39,8 +40,9 @@ func appendRPCStringToSign(dst []byte, method string, canonicalQuery []byte) []b
 
 // RPCSignature returns base64(HMAC-SHA1(secret + "&", stringToSign)).
 func RPCSignature(stringToSign, accessKeySecret string) string {
-	mac := hmacSHA1(accessKeySecret, "&", []byte(stringToSign))
-	return base64.StdEncoding.EncodeToString(mac[:])
+	mac := hmac.New(sha1.New, []byte(accessKeySecret+"&"))
+	mac.Write([]byte(stringToSign))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // SignRPC signs an RPC-style request with RPC v1 and returns the complete
@@ -59,36 +61,45 @@ func SignRPC(r *Request, c Credentials, t time.Time, nonce string) (string, erro
 			return "", fmt.Errorf("%w: query parameter %q is set by the signer", ErrInvalidInput, k)
 		}
 	}
-	var stack [24]Param // enough for any operation here; more spills to the heap
-	ps := appendParams(stack[:0], r.Query)
+	var stack [24]param // enough for any operation here; more spills to the heap
+	ps := stack[:0]
+	for k, vs := range r.Query {
+		for _, v := range vs {
+			ps = append(ps, param{k, v})
+		}
+	}
 	var ts [len(RPCTimestampLayout)]byte
 	ps = append(ps,
-		Param{"Action", r.Action},
-		Param{"Version", r.Version},
-		Param{"Format", "JSON"},
-		Param{"AccessKeyId", c.AccessKeyID},
-		Param{"SignatureMethod", "HMAC-SHA1"},
-		Param{"SignatureVersion", "1.0"},
-		Param{"SignatureNonce", nonce},
-		Param{"Timestamp", string(t.UTC().AppendFormat(ts[:0], RPCTimestampLayout))},
+		param{"Action", r.Action},
+		param{"Version", r.Version},
+		param{"Format", "JSON"},
+		param{"AccessKeyId", c.AccessKeyID},
+		param{"SignatureMethod", "HMAC-SHA1"},
+		param{"SignatureVersion", "1.0"},
+		param{"SignatureNonce", nonce},
+		param{"Timestamp", string(t.UTC().AppendFormat(ts[:0], RPCTimestampLayout))},
 	)
 	if c.SecurityToken != "" {
-		ps = append(ps, Param{"SecurityToken", c.SecurityToken})
+		ps = append(ps, param{"SecurityToken", c.SecurityToken})
 	}
 	sortParams(ps)
 
-	query, sts := getBuf(), getBuf()
-	defer putBuf(query)
-	defer putBuf(sts)
-	query.b = appendCanonicalQuery(query.b, ps)
-	sts.b = appendRPCStringToSign(sts.b, r.Method, query.b)
-	mac := hmacSHA1(c.AccessKeySecret, "&", sts.b)
+	// One buffer, sized up front: the canonical query, then the string to
+	// sign (the query encoded again) with room after it for the HMAC key
+	// and sum, then the signature after the query.
+	qlen, raw := canonicalQueryLen(ps), 0
+	for _, p := range ps {
+		raw += len(p.Key) + len(p.Value)
+	}
+	// Encoding the query again triples each %, = and &.
+	stsLen := len(r.Method) + len("&%2F&") + qlen + 2*((qlen-raw)/2+2*len(ps)-1)
+	buf := make([]byte, 0, qlen+max(stsLen+max(len(c.AccessKeySecret)+1, sha1.Size), len("&Signature=")+3*28))
+	buf = appendCanonicalQuery(buf, ps)
+	q := len(buf)
+	buf = appendRPCStringToSign(buf, r.Method, buf[:q])
 	var sig [28]byte // base64 of 20 bytes
-	base64.StdEncoding.Encode(sig[:], mac[:])
-	query.b = append(query.b, "&Signature="...)
-	query.b = appendPercentEncodedBytes(query.b, sig[:])
-	return string(query.b), nil
+	base64.StdEncoding.Encode(sig[:], hmacInto(buf[len(buf):], sha1.New, c.AccessKeySecret, "&", buf[q:]))
+	buf = append(buf[:q], "&Signature="...)
+	buf = appendPercentEncodedBytes(buf, sig[:])
+	return string(buf), nil
 }
-
-// RPCCanonicalQuery is CanonicalQuery, named for the RPC v1 stage.
-func RPCCanonicalQuery(params url.Values) string { return CanonicalQuery(params) }

@@ -71,3 +71,20 @@ func Start(tb testing.TB, name string) string {
 	}
 	return strings.TrimSpace(line)
 }
+
+// CPU starts measuring the CPU time (user and system, all threads) the
+// benchmark's process spends, and returns the function that stops and
+// reports it per iteration as "cpu-ns/op". Unlike ns/op it leaves out the
+// server, which runs in another process, and time spent waiting for a
+// core on a loaded machine. Call it just before the b.Loop loop and the
+// returned function just after. On platforms without getrusage it reports
+// nothing.
+func CPU(b *testing.B) (stop func()) {
+	start := processCPU()
+	return func() {
+		used := processCPU() - start
+		if used > 0 && b.N > 0 {
+			b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		}
+	}
+}

@@ -32,7 +32,7 @@ func faults(fs ...fakegw.Fault) func(*target) []fakegw.Fault {
 	return func(*target) []fakegw.Fault { return fs }
 }
 
-var errDecode = errors.New("decode error (no APIError)")
+var errDecode = errors.New("not the operation's document (APIError without Code)")
 
 func matrix() []row {
 	html := "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>"
@@ -123,9 +123,9 @@ func TestFaultMatrix(t *testing.T) {
 				case r.class == nil:
 					require.NoError(t, err)
 				case r.class == errDecode:
-					require.Error(t, err)
 					var apiErr *signer.APIError
-					assert.False(t, errors.As(err, &apiErr), "not an answer from the service: %v", err)
+					require.ErrorAs(t, err, &apiErr, "the service check's answer")
+					assert.Empty(t, apiErr.Code, "no error code: %v", err)
 				default:
 					require.ErrorIs(t, err, r.class)
 				}

@@ -61,10 +61,10 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (Response, *sig
 	}
 	resp := Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body, service: c.svc.Name, operation: r.Operation}
 	var apiErr *signer.APIError
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr = DecodeError(c.svc.Name, r.Operation, resp.StatusCode, resp.Header, body)
-	} else if r.Check != nil {
-		apiErr = r.Check(resp.StatusCode, resp.Header, body)
+	if r.Check != nil {
+		apiErr = r.Check.Check(resp.StatusCode, resp.Header, body)
+	} else {
+		apiErr = CheckStatus(resp.StatusCode, resp.Header, body)
 	}
 	if apiErr != nil {
 		apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
@@ -101,27 +101,33 @@ func (c *Client) build(ctx context.Context, r *Request, creds signer.Credentials
 		return nil, err
 	}
 	req.URL.Scheme, req.URL.Host, req.URL.Path, req.Host = s.scheme, s.host, path, s.host
-	h := req.Header
 	sr := &signer.Request{Method: r.Method, Host: s.host, Path: path, Query: r.Query, Action: r.Operation, Version: c.svc.Version}
-	switch {
-	case c.svc.Style == RPC && s.sigVersion == signer.V1:
+	if c.svc.Style == RPC && s.sigVersion == signer.V1 {
 		// No Accept header: Format=JSON decides, and every header costs
 		// allocations in http.Client's per-request header copy.
-		if req.URL.RawQuery, err = signer.SignRPC(sr, creds, now, nonce); err != nil {
-			return nil, err
+		req.URL.RawQuery, err = signer.SignRPC(sr, creds, now, nonce)
+	} else {
+		// Sized for what the signer sets plus User-Agent (ACS3 8, ROA v1
+		// 9; two more for STS), so the map does not grow while they are
+		// set and stays one group when eight will do.
+		n := 8
+		if s.sigVersion != signer.V3 {
+			n++
 		}
-	case s.sigVersion == signer.V3:
-		if err = signer.SignACS3(h, sr, creds, now, nonce); err != nil {
-			return nil, err
+		if creds.SecurityToken != "" {
+			n += 2
 		}
-		req.URL.RawQuery = signer.CanonicalQuery(r.Query)
-	default:
-		if err = signer.SignROA(h, sr, creds, now, nonce); err != nil {
-			return nil, err
+		req.Header = make(http.Header, n)
+		if s.sigVersion == signer.V3 {
+			req.URL.RawQuery, err = signer.SignACS3(req.Header, sr, creds, now, nonce)
+		} else {
+			req.URL.RawQuery, err = signer.SignROA(req.Header, sr, creds, now, nonce)
 		}
-		req.URL.RawQuery = signer.CanonicalQuery(r.Query)
 	}
-	h["User-Agent"] = s.userAgent
+	if err != nil {
+		return nil, err
+	}
+	req.Header["User-Agent"] = s.userAgent
 	return req, nil
 }
 

@@ -81,10 +81,14 @@ type Request struct {
 	Method    string     // HTTP method
 	Path      string     // ROA resource path; RPC requests go to "/"
 	Query     url.Values // operation parameters, raw
-	// Check, when set, inspects a 2xx answer and returns an error for a body
-	// that reports failure (SAE's "Success": false). The error takes part in
-	// the retry decision like any other answer.
-	Check func(status int, h http.Header, body []byte) *signer.APIError
+	// Check is the service's one decision whether an answer is a failure
+	// (go-github's CheckResponse): it sees every answer, whatever its
+	// status, and returns nil for the operation's document or the
+	// *APIError that describes the failure (Service, Operation and the
+	// scrubbing of credential material are the transport's). The error
+	// takes part in the retry decision like any other answer. Nil:
+	// CheckStatus.
+	Check Checker
 }
 
 // Response is a successful answer, its body read in full.

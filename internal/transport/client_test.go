@@ -438,9 +438,9 @@ func TestCheckTurnsSuccessStatusIntoError(t *testing.T) {
 		if bytes.Contains(body, []byte(`"Success":false`)) {
 			return DecodeError("", "", status, h, body)
 		}
-		return nil
+		return CheckStatus(status, h, body)
 	}
-	_, err := newTestClient(t, saeService, s.URL).Do(bg(), &Request{Operation: "DescribeSecret", Method: "GET", Path: "/x", Check: check})
+	_, err := newTestClient(t, saeService, s.URL).Do(bg(), &Request{Operation: "DescribeSecret", Method: "GET", Path: "/x", Check: CheckFunc(check)})
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), s.calls.Load(), "a retryable envelope error is retried")
 }

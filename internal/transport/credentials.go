@@ -17,7 +17,7 @@ import (
 // go at once while the provider is still blocked.
 type credGuard struct {
 	provider signer.CredentialsProvider // nil: the default chain, built on first use
-	static   *signer.StaticCredentialsProvider
+	static   *signer.Credentials        // a valid StaticCredentialsProvider's, read once
 
 	mu       sync.Mutex
 	inflight *credCall
@@ -35,7 +35,11 @@ type credCall struct {
 func newCredGuard(p signer.CredentialsProvider) *credGuard {
 	g := &credGuard{provider: p}
 	if s, ok := p.(*signer.StaticCredentialsProvider); ok && s != nil {
-		g.static = s
+		if m, err := s.GetCredential(); err == nil {
+			if c, err := signer.FromModel(m); err == nil {
+				g.static = &c
+			}
+		}
 	}
 	return g
 }
@@ -53,8 +57,7 @@ func (g *credGuard) provides(p signer.CredentialsProvider) bool {
 // ends first.
 func (g *credGuard) get(ctx context.Context) (signer.Credentials, error) {
 	if g.static != nil {
-		c := g.static.Credentials()
-		return c, c.Validate()
+		return *g.static, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return signer.Credentials{}, err

@@ -117,7 +117,7 @@ func resolve(svc Service, o Options, guard *credGuard) (*settings, error) {
 		s.http = DefaultHTTPClient()
 	}
 	if static, ok := o.Credentials.(*signer.StaticCredentialsProvider); ok && static != nil {
-		if err := static.Credentials().Validate(); err != nil {
+		if _, err := static.GetCredential(); err != nil {
 			return nil, fmt.Errorf("%s: Options.Credentials: %w", svc.Name, err)
 		}
 	}

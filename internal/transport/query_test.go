@@ -1,9 +1,9 @@
 package transport
 
 import (
+	"net/url"
 	"testing"
 
-	"github.com/google/go-querystring/query"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,38 +21,41 @@ type queryInput struct {
 	hidden  string //nolint:unused // unexported fields are never encoded
 }
 
-// go-querystring defines the encoding; ours must agree with it.
-func FuzzEncodeQueryMatchesGoQuerystring(f *testing.F) {
-	f.Add("db", "", false, true, int64(16), uint16(0))
-	f.Add("a b/c*~", "ACSPrevious", true, false, int64(-1), uint16(7))
-	f.Fuzz(func(t *testing.T, name, stage string, flag, always bool, id int64, count uint16) {
-		in := &queryInput{Name: name, Stage: stage, Flag: flag, Always: always, ID: id, Count: count, Skipped: "x", hidden: "y"}
-		want, err := query.Values(in)
-		require.NoError(t, err)
-		got, err := EncodeQuery("svc", "Op", in)
-		require.NoError(t, err)
-		require.Equal(t, want, got)
-	})
+func TestEncodeQuery(t *testing.T) {
+	cases := []struct {
+		name string
+		in   *queryInput
+		want url.Values
+	}{
+		{"zero values and omitempty", &queryInput{}, url.Values{"Name": {""}, "Always": {"false"}, "Id": {"0"}}},
+		{"every field", &queryInput{Name: "a b/c", Stage: "ACSPrevious", Flag: true, Always: true, ID: -1, Count: 7, Skipped: "x", hidden: "y"},
+			url.Values{"Name": {"a b/c"}, "Stage": {"ACSPrevious"}, "Flag": {"true"}, "Always": {"true"}, "Id": {"-1"}, "Count": {"7"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := EncodeQuery("svc", "Op", tc.in)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
 }
 
 func TestEncodeQueryRejects(t *testing.T) {
 	var nilIn *queryInput
-	_, err := EncodeQuery("kms", "Op", nilIn)
-	require.ErrorIs(t, err, signer.ErrInvalidInput)
-	_, err = EncodeQuery("kms", "Op", "text")
-	require.ErrorIs(t, err, signer.ErrInvalidInput)
-	_, err = EncodeQuery("kms", "Op", struct {
-		L []string `url:"L"`
-	}{})
-	require.ErrorIs(t, err, signer.ErrInvalidInput)
-	assert.Contains(t, err.Error(), "kind slice")
-}
-
-func TestEncodeQueryAllocations(t *testing.T) {
-	in := &queryInput{Name: "db", Always: true, ID: 16}
-	_, err := EncodeQuery("s", "o", in) // plan cached
-	require.NoError(t, err)
-	allocs := testing.AllocsPerRun(100, func() { _, _ = EncodeQuery("s", "o", in) })
-	// The map, one []string per parameter and the formatted id.
-	assert.LessOrEqual(t, allocs, 6.0)
+	cases := []struct {
+		name string
+		in   any
+		want string
+	}{
+		{"nil pointer", nilIn, "kms Op: invalid input: input is nil"},
+		{"not a struct", "text", "kms Op: invalid input: input is a string, not a struct"},
+		{"nil interface", nil, "kms Op: invalid input: input is a invalid, not a struct"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := EncodeQuery("kms", "Op", tc.in)
+			require.ErrorIs(t, err, signer.ErrInvalidInput)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
 }

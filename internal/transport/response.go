@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,8 +17,14 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// readBody reads at most limit bytes of r into one buffer sized from the
-// Content-Length when there is one. A body longer than limit is an error
+// initialBodyBuffer bounds the buffer readBody allocates before it has
+// read anything: a Content-Length is the server's claim, not a fact, and
+// must not size an allocation by itself.
+const initialBodyBuffer = 16 << 10
+
+// readBody reads at most limit bytes of r. The first buffer is sized from
+// the Content-Length when there is one, up to initialBodyBuffer; past that
+// it grows with what actually arrives. A body longer than limit is an error
 // matching signer.ErrResponseTooLarge; nothing past the limit is kept.
 func readBody(r io.Reader, contentLength int64, limit int64) ([]byte, error) {
 	if contentLength > limit {
@@ -25,7 +32,7 @@ func readBody(r io.Reader, contentLength int64, limit int64) ([]byte, error) {
 	}
 	size := int64(512)
 	if contentLength >= 0 {
-		size = contentLength + 1 // room to see EOF without growing
+		size = min(contentLength+1, initialBodyBuffer) // +1: room to see EOF without growing
 	}
 	buf := make([]byte, 0, size)
 	for {
@@ -95,12 +102,39 @@ func allDigits(s string) bool {
 	return true
 }
 
+// Checker decides whether an answer is a failure (see Request.Check). A
+// service's checker usually also keeps the document it decoded, so that
+// the body is parsed once.
+type Checker interface {
+	Check(status int, h http.Header, body []byte) *signer.APIError
+}
+
+// CheckFunc adapts a function to Checker.
+type CheckFunc func(status int, h http.Header, body []byte) *signer.APIError
+
+// Check calls f.
+func (f CheckFunc) Check(status int, h http.Header, body []byte) *signer.APIError {
+	return f(status, h, body)
+}
+
+// CheckStatus is the failure check of a service that has no other: a
+// status outside 2xx is a failure, decoded by DecodeError; every 2xx answer
+// is a success. A service's own check (Request.Check) starts with it.
+func CheckStatus(status int, h http.Header, body []byte) *signer.APIError {
+	if status >= 200 && status <= 299 {
+		return nil
+	}
+	return DecodeError("", "", status, h, body)
+}
+
 // DecodeError turns an error answer into an *APIError. It reads the RPC
 // gateway's JSON (Code, Message, RequestId, HostId, Recommend), SAE's
 // (adding ErrorCode, Success, TraceId) and an XML <Error> document; any
 // other body (a proxy's HTML page, an empty body) leaves Code empty and
 // puts a short description of what came back in Message, never the whole
-// body.
+// body. A JSON or XML document without Code or Message (a proxy replaying a
+// success body, say) is described by its size and content type and never
+// quoted: it may carry a secret value.
 func DecodeError(svc, op string, status int, h http.Header, body []byte) *signer.APIError {
 	e := &signer.APIError{Service: svc, Operation: op, StatusCode: status}
 	var doc errorBody
@@ -124,6 +158,12 @@ func DecodeError(svc, op string, status int, h http.Header, body []byte) *signer
 		e.HostID = string(doc.HostID)
 		e.Recommend = string(doc.Recommend)
 		e.TraceID = string(doc.TraceID)
+	} else if structured(trimmed) {
+		what := "a document with no Code or Message"
+		if !parsed {
+			what = "a document that does not parse"
+		}
+		e.Message = DescribeDocument(h.Get("Content-Type"), len(body), what)
 	} else {
 		e.Message = describeBody(h.Get("Content-Type"), trimmed)
 	}
@@ -131,6 +171,22 @@ func DecodeError(svc, op string, status int, h http.Header, body []byte) *signer
 		e.RequestID = h.Get("X-Acs-Request-Id")
 	}
 	return e
+}
+
+// structured reports whether body looks like a JSON or XML document.
+func structured(body []byte) bool {
+	return len(body) > 0 && (body[0] == '{' || body[0] == '[') ||
+		bytes.HasPrefix(body, []byte("<?xml")) || bytes.HasPrefix(body, []byte("<Error"))
+}
+
+// DescribeDocument describes a body of size bytes without quoting any of
+// it: what, then the size and content type, e.g. "a document with no Code
+// or Message (312 bytes, application/json)".
+func DescribeDocument(contentType string, size int, what string) string {
+	if contentType == "" {
+		contentType = "no Content-Type"
+	}
+	return what + " (" + strconv.Itoa(size) + " bytes, " + contentType + ")"
 }
 
 const snippetLimit = 120
@@ -256,9 +312,10 @@ func (r *redactor) apply(s string) string {
 	return s
 }
 
+// scrub redacts every string field of e that holds text from the network;
+// TestScrubCoversEveryStringField fails when a new one is left out.
 func (r *redactor) scrub(e *signer.APIError) {
-	e.Message = r.apply(e.Message)
-	e.Recommend = r.apply(e.Recommend)
-	e.HostID = r.apply(e.HostID)
-	e.Code = r.apply(e.Code)
+	for _, f := range [...]*string{&e.Code, &e.Message, &e.RequestID, &e.HostID, &e.Recommend, &e.TraceID} {
+		*f = r.apply(*f)
+	}
 }

@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -44,9 +45,16 @@ func TestDecodeError(t *testing.T) {
 		{"empty body", 502, hdr("Content-Type", "text/plain"), "",
 			signer.APIError{StatusCode: 502, Message: "empty response body (text/plain)"}},
 		{"truncated json", 500, nil, `{"Code":"Internal`,
-			signer.APIError{StatusCode: 500, Message: `unexpected response body (no Content-Type): {"Code":"Internal`}},
+			signer.APIError{StatusCode: 500, Message: `a document that does not parse (17 bytes, no Content-Type)`}},
 		{"json without code", 400, nil, `{"foo":1}`,
-			signer.APIError{StatusCode: 400, Message: `unexpected response body (no Content-Type): {"foo":1}`}},
+			signer.APIError{StatusCode: 400, Message: `a document with no Code or Message (9 bytes, no Content-Type)`}},
+		{"success document under 502", 502, hdr("Content-Type", "application/json;charset=utf-8", "X-Acs-Request-Id", "P-1"),
+			`{"SecretName":"db","SecretData":"SUPERSECRET","RequestId":"B-1"}`,
+			signer.APIError{StatusCode: 502, Message: `a document with no Code or Message (64 bytes, application/json;charset=utf-8)`, RequestID: "P-1"}},
+		{"xml without code", 500, nil, `<?xml version="1.0"?><Error><Other>SUPERSECRET</Other></Error>`,
+			signer.APIError{StatusCode: 500, Message: `a document with no Code or Message (62 bytes, no Content-Type)`}},
+		{"plain text", 500, hdr("Content-Type", "text/plain"), "upstream connect error",
+			signer.APIError{StatusCode: 500, Message: `unexpected response body (text/plain): upstream connect error`}},
 		{"object where text expected", 403, nil, `{"Code":"Forbidden.RAM","Message":"denied","AccessDeniedDetail":{"x":1},"RequestId":{"a":1}}`,
 			signer.APIError{StatusCode: 403, Code: "Forbidden.RAM", Message: "denied"}},
 	}
@@ -74,6 +82,45 @@ func TestDescribeBodyIsShort(t *testing.T) {
 	assert.True(t, strings.HasSuffix(msg, "…"))
 	assert.NotContains(t, msg, "\x00")
 	assert.NotContains(t, msg, "\n")
+}
+
+func TestCheckStatus(t *testing.T) {
+	for status := 100; status < 600; status++ {
+		e := CheckStatus(status, http.Header{}, []byte(`{"Code":"Throttling","Message":"m"}`))
+		if status >= 200 && status <= 299 {
+			assert.Nil(t, e, "status %d", status)
+			continue
+		}
+		require.NotNil(t, e, "status %d", status)
+		assert.Equal(t, status, e.StatusCode)
+		assert.Equal(t, "Throttling", e.Code)
+	}
+}
+
+// Every string field of APIError that can hold text from the network is
+// scrubbed: a field added to APIError and forgotten in scrub fails here.
+func TestScrubCoversEveryStringField(t *testing.T) {
+	const secret, token, sig = "the-secret-value", "the-token-value", "the+signature/value="
+	rd := redactor{secrets: [3]string{secret, token, sig}}
+	for _, leak := range []string{secret, token, sig, signer.PercentEncode(sig), signer.PercentEncode(signer.PercentEncode(sig))} {
+		var e signer.APIError
+		v := reflect.ValueOf(&e).Elem()
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.Kind() == reflect.String {
+				f.SetString("x " + leak + " y")
+			}
+		}
+		rd.scrub(&e)
+		for i := 0; i < v.NumField(); i++ {
+			name := v.Type().Field(i).Name
+			if name == "Service" || name == "Operation" { // set by the client, never from the network
+				continue
+			}
+			if f := v.Field(i); f.Kind() == reflect.String {
+				assert.Equal(t, "x [redacted] y", f.String(), "field %s", name)
+			}
+		}
+	}
 }
 
 func TestRedactorForms(t *testing.T) {
@@ -109,6 +156,40 @@ func (e *endless) Read(p []byte) (int, error) {
 	n := min(len(p), e.chunk)
 	e.read += n
 	return n, nil
+}
+
+// A Content-Length is a claim: it sizes at most a small first buffer, so a
+// huge one (under the limit check or not) cannot make the client allocate
+// it, let alone panic in makeslice.
+func TestReadBodyDoesNotTrustContentLength(t *testing.T) {
+	cases := []struct {
+		name          string
+		contentLength int64
+		limit         int64
+		wantErr       bool
+	}{
+		{"absurd, over the limit", 9000000000000000000, MaxResponseBytes, true},
+		{"absurd, limit disabled", 9000000000000000000, 1<<63 - 1, false},
+		{"large, under the limit", 1 << 30, 1 << 31, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var body []byte
+			var err error
+			allocated := testing.AllocsPerRun(1, func() {
+				body, err = readBody(strings.NewReader(`{"a":1}`), tc.contentLength, tc.limit)
+			})
+			if tc.wantErr {
+				require.ErrorIs(t, err, signer.ErrResponseTooLarge)
+				assert.Contains(t, err.Error(), "Content-Length 9000000000000000000")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, `{"a":1}`, string(body))
+			assert.LessOrEqual(t, cap(body), initialBodyBuffer, "the first buffer is not sized from the claim")
+			assert.LessOrEqual(t, allocated, 2.0)
+		})
+	}
 }
 
 func TestReadBodyStopsAtTheLimit(t *testing.T) {

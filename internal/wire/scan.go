@@ -88,3 +88,35 @@ func skipValue(b []byte, i int) int {
 	}
 	return i
 }
+
+// plainStrings decodes b, a JSON array (valid: encoding/json checked it),
+// into *l when every element is a string plainString reads, the common
+// ["ACSCurrent"], without a second decoder pass. It reports false, leaving
+// *l alone, for anything else.
+func plainStrings(b []byte, l *List[string]) bool {
+	n, i := 0, skipSpace(b, 1)
+	for i < len(b) && b[i] != ']' { // count and check first: no partial result
+		if b[i] != '"' {
+			return false
+		}
+		end := skipString(b, i)
+		if !plain(b[i:end]) {
+			return false
+		}
+		n++
+		if i = skipSpace(b, end); i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	out := make(List[string], 0, n)
+	for i = skipSpace(b, 1); i < len(b) && b[i] != ']'; {
+		end := skipString(b, i)
+		s, _ := plainString(b[i:end])
+		out = append(out, s)
+		if i = skipSpace(b, end); i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	*l = out
+	return true
+}

@@ -41,6 +41,10 @@ func (t Time) Value() (time.Time, error) {
 	return ParseTime(t.raw)
 }
 
+// Raw returns the text as sent when it was not in the common layout, for
+// reporting a time Value cannot read; "" otherwise.
+func (t Time) Raw() string { return t.raw }
+
 // parseUTCSeconds parses exactly "2006-01-02T15:04:05Z", rejecting
 // out-of-range fields rather than normalising them.
 func parseUTCSeconds(b []byte) (time.Time, bool) {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // String decodes a JSON string, number or boolean as text, and null as "".
@@ -42,34 +41,24 @@ func (s *String) UnmarshalJSON(b []byte) error {
 // and no control characters, the common case, without running a decoder.
 // encoding/json has already checked that b is valid JSON.
 func plainString(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+	if !plain(b) {
 		return "", false
 	}
-	inner := b[1 : len(b)-1]
-	for _, c := range inner {
-		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
-			return "", false // escapes, and non-ASCII that may need UTF-8 repair, take the full path
-		}
-	}
-	if v, ok := interned[string(inner)]; ok { // the lookup itself does not allocate
-		return v, true
-	}
-	return string(inner), true
+	return string(b[1 : len(b)-1]), true
 }
 
-// interned holds the enumerated values the services send again and again
-// (types, stages, states), so decoding them allocates nothing.
-var interned = func() map[string]string {
-	m := map[string]string{}
-	for _, v := range []string{
-		"text", "binary", "Generic", "Rds", "RAMCredentials", "ECS", "Redis", "PolarDB",
-		"Enabled", "Disabled", "Invalid", "ACSCurrent", "ACSPrevious", "ACSPending",
-		"true", "false", "200", "success", "Opaque", "kubernetes.io/dockerconfigjson",
-	} {
-		m[v] = v
+// plain reports whether plainString reads b.
+func plain(b []byte) bool {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return false
 	}
-	return m
-}()
+	for _, c := range b[1 : len(b)-1] {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return false // escapes, and non-ASCII that may need UTF-8 repair, take the full path
+		}
+	}
+	return true
+}
 
 // JSONText decodes a value the service sends either as a string holding
 // JSON or as the JSON itself (ExtendedConfig): a string is unquoted, any
@@ -102,7 +91,12 @@ type Int64 int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int64) UnmarshalJSON(b []byte) error {
-	s := string(bytes.Trim(b, `"`))
+	b = bytes.Trim(b, `"`)
+	if v, ok := digits(b); ok {
+		*n = Int64(v)
+		return nil
+	}
+	s := string(b)
 	if s == "" || s == "null" {
 		*n = 0
 		return nil
@@ -119,15 +113,33 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Bool decodes a JSON boolean or the strings "true"/"false"; null is false.
+// digits reads b when it is 1 to 18 decimal digits, which cannot overflow,
+// without the string strconv needs; anything else is left to strconv.
+func digits(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
+}
+
+// Bool decodes a JSON boolean or the strings "true"/"false" in any case
+// ("True", "FALSE"); null and "" are false.
 type Bool bool
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (v *Bool) UnmarshalJSON(b []byte) error {
-	switch strings.ToLower(string(bytes.Trim(b, `"`))) {
-	case "true":
+	b = bytes.Trim(b, `"`)
+	switch {
+	case bytes.EqualFold(b, []byte("true")):
 		*v = true
-	case "false", "", "null":
+	case bytes.EqualFold(b, []byte("false")), len(b) == 0, bytes.EqualFold(b, []byte("null")):
 		*v = false
 	default:
 		return &ShapeError{Want: "a boolean"}
@@ -153,12 +165,11 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 		*l = nil
 		return nil
 	case b[0] == '[':
-		var v []T
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
+		if strs, ok := any(l).(*List[string]); ok && plainStrings(b, strs) {
+			return nil
 		}
-		*l = v
-		return nil
+		*l = nil
+		return json.Unmarshal(b, (*[]T)(l))
 	case b[0] == '{' && unwrap:
 		// A one-key object is a wrapper ({"Tag":[...]}, {"Tag":{...}})
 		// unless it is itself an element, i.e. its key is a field of T.

@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +208,178 @@ func TestTimeFastPathAgreesWithParseTime(t *testing.T) {
 	got, err = w.Value()
 	require.NoError(t, err)
 	assert.True(t, got.IsZero())
+}
+
+// Bool reads true and false in any case, bare or quoted; null and "" are
+// false; anything else is a shape error.
+func TestBoolAnyCase(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Bool
+		ok   bool
+	}{
+		{`true`, true, true}, {`"true"`, true, true}, {`"True"`, true, true}, {`"TRUE"`, true, true}, {`"tRuE"`, true, true},
+		{`false`, false, true}, {`"False"`, false, true}, {`"FALSE"`, false, true},
+		{`null`, false, true}, {`""`, false, true}, {`"NULL"`, false, true},
+		{`"yes"`, false, false}, {`1`, false, false}, {`"truex"`, false, false}, {`"tru"`, false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			v := Bool(!tc.want) // a stale value must be overwritten
+			err := v.UnmarshalJSON([]byte(tc.in))
+			if !tc.ok {
+				var shape *ShapeError
+				require.ErrorAs(t, err, &shape)
+				assert.Equal(t, "want a boolean", err.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v)
+		})
+	}
+}
+
+// Int64 reads digits directly and everything else through strconv.
+func TestInt64Forms(t *testing.T) {
+	cases := map[string]Int64{`16`: 16, `"16"`: 16, `0`: 0, `"007"`: 7, `-3`: -3, `"-3"`: -3, `1.0`: 1, `1e3`: 1000,
+		`999999999999999999`: 999999999999999999, `9223372036854775807`: 9223372036854775807, `null`: 0, `""`: 0}
+	for in, want := range cases {
+		t.Run(in, func(t *testing.T) {
+			v := Int64(42)
+			require.NoError(t, v.UnmarshalJSON([]byte(in)))
+			assert.Equal(t, want, v)
+		})
+	}
+	for _, bad := range []string{`"x1"`, `1.5`, `"1 2"`, `9223372036854775808`} {
+		v := Int64(42)
+		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
+	}
+}
+
+// Raw keeps the text of a time in another layout and is empty for the
+// common one.
+func TestTimeRaw(t *testing.T) {
+	var v Time
+	require.NoError(t, v.UnmarshalJSON([]byte(`"2024-01-02T03:04:05Z"`)))
+	assert.Empty(t, v.Raw())
+	require.NoError(t, v.UnmarshalJSON([]byte(`"Tuesday"`)))
+	assert.Equal(t, "Tuesday", v.Raw())
+	_, err := v.Value()
+	require.Error(t, err)
+}
+
+// The byte scanners are only given JSON that encoding/json has checked,
+// but they must not read past the end of anything: every prefix of these
+// documents, valid or not, is scanned without a panic.
+func TestScannersStayInBounds(t *testing.T) {
+	docs := []string{
+		`{"VersionStage":["ACSCurrent", "ACSPrevious"]}`,
+		`{ "a" : { "b" : [1, {"c": "d\"e"}] } }`,
+		`["a" , "b\\c", "d"]`,
+		`{"k":"v\"","x":1}`,
+	}
+	for _, doc := range docs {
+		for n := 0; n <= len(doc); n++ {
+			b := []byte(doc[:n])
+			assert.NotPanics(t, func() {
+				if n > 0 && b[0] == '{' {
+					_, _ = singleValue(b)
+				}
+				if n > 0 && b[0] == '[' {
+					var l List[string]
+					_ = plainStrings(b, &l)
+				}
+				for i := 0; i < n; i++ {
+					assert.LessOrEqual(t, skipValue(b, i), n)
+					assert.LessOrEqual(t, skipSpace(b, i), n)
+					if b[i] == '"' {
+						assert.LessOrEqual(t, skipString(b, i), n)
+					}
+				}
+			}, "%q", b)
+		}
+	}
+}
+
+// A bare array of plain strings is read without a second decoder: the
+// slice and one string per element, nothing else. Anything else takes
+// encoding/json's path and gets its result.
+func TestPlainStrings(t *testing.T) {
+	cases := []struct {
+		in   string
+		want List[string]
+		fast bool
+	}{
+		{`["ACSCurrent","ACSPrevious"]`, List[string]{"ACSCurrent", "ACSPrevious"}, true},
+		{`[ "ab" ,  "cd" ]`, List[string]{"ab", "cd"}, true},
+		{`[]`, List[string]{}, true},
+		{`["a\"b"]`, List[string]{`a"b`}, false},
+		{`["é"]`, List[string]{"é"}, false},
+		{"[\"a\x80b\"]", List[string]{"a\ufffdb"}, false},
+		{"[\"a\x1fb\"]", nil, false},
+		{`["a",1]`, nil, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			var l List[string]
+			assert.Equal(t, tc.fast, plainStrings([]byte(tc.in), &l))
+			if tc.fast {
+				assert.Equal(t, tc.want, l)
+				in := []byte(tc.in)
+				allocs := testing.AllocsPerRun(20, func() { _ = l.UnmarshalJSON(in) })
+				want := float64(len(tc.want))
+				if want > 0 {
+					want++ // the slice; an empty one is not allocated
+				}
+				assert.Equal(t, want, allocs, "the slice and the strings")
+			} else {
+				assert.Nil(t, l, "left alone")
+			}
+			var got List[string]
+			err := json.Unmarshal([]byte(tc.in), &got)
+			if tc.want == nil {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// The fast path takes every in-range field, boundaries included, and
+// leaves everything out of range to ParseTime.
+func TestParseUTCSecondsBoundaries(t *testing.T) {
+	ok := []string{"2024-12-31T23:59:59Z", "2024-01-01T00:00:00Z", "2024-02-29T12:00:00Z", "0001-01-01T00:00:00Z"}
+	for _, s := range ok {
+		got, fast := parseUTCSeconds([]byte(s))
+		require.True(t, fast, s)
+		want, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, s)
+	}
+	bad := []string{"2024-13-01T00:00:00Z", "2024-00-01T00:00:00Z", "2024-01-00T00:00:00Z", "2024-01-01T24:00:00Z",
+		"2024-01-01T00:60:00Z", "2024-01-01T00:00:60Z", "2023-02-29T00:00:00Z", "2024-01-01 00:00:00Z",
+		"2024/01-01T00:00:00Z", "2024-01/01T00:00:00Z", "2024-01-01T00-00:00Z", "2024-01-01T00:00-00Z", "2024-01-01T00:00:00+",
+		"2O24-01-01T00:00:00Z", "2024-01-01T0a:00:00Z"}
+	for _, s := range bad {
+		_, fast := parseUTCSeconds([]byte(s))
+		assert.False(t, fast, s)
+	}
+}
+
+// ParseSeconds takes 0 and the largest whole-second duration, and nothing
+// beyond.
+func TestParseSecondsBounds(t *testing.T) {
+	d, err := ParseSeconds("0")
+	require.NoError(t, err)
+	assert.Zero(t, d)
+	maxSeconds := int64(1<<63-1) / int64(time.Second)
+	d, err = ParseSeconds(strconv.FormatInt(maxSeconds, 10))
+	require.NoError(t, err)
+	assert.Equal(t, time.Duration(maxSeconds)*time.Second, d)
+	_, err = ParseSeconds(strconv.FormatInt(maxSeconds+1, 10) + "s")
+	require.Error(t, err)
+	_, err = ParseSeconds("-1")
+	require.Error(t, err)
 }

@@ -156,7 +156,8 @@ func TestACS3UnsignedHeaderRejected(t *testing.T) {
 	h := http.Header{}
 	u, _ := url.Parse(srv.URL)
 	r := &signer.Request{Method: "POST", Host: u.Host, Path: "/", Action: "GetSecretValue", Version: "2016-01-20", Query: url.Values{"SecretName": {"db"}}}
-	require.NoError(t, signer.SignACS3(h, r, signer.Credentials{AccessKeyID: kmstest.DefaultAccessKeyID, AccessKeySecret: kmstest.DefaultAccessKeySecret}, time.Now(), "nonce-1"))
+	_, err := signer.SignACS3(h, r, signer.Credentials{AccessKeyID: kmstest.DefaultAccessKeyID, AccessKeySecret: kmstest.DefaultAccessKeySecret}, time.Now(), "nonce-1")
+	require.NoError(t, err)
 	h.Set("x-acs-smuggled", "1") // added after signing
 	req, err := http.NewRequest("POST", srv.URL+"/?SecretName=db", nil)
 	require.NoError(t, err)

@@ -1,0 +1,45 @@
+package kms_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/alisecret/alisecret-go/kms"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// RequestID comes from the body's RequestId and, when the body has none,
+// from the x-acs-request-id header; for both operations.
+func TestRequestIDFallsBackToTheHeader(t *testing.T) {
+	cases := []struct {
+		name, body, header, want string
+	}{
+		{"body wins", `{"SecretName":"s","RequestId":"from-body"}`, "from-header", "from-body"},
+		{"header when the body has none", `{"SecretName":"s"}`, "from-header", "from-header"},
+		{"neither", `{"SecretName":"s"}`, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				if tc.header != "" {
+					w.Header().Set("X-Acs-Request-Id", tc.header)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			t.Cleanup(srv.Close)
+			c, err := kms.New(kms.Options{Endpoint: srv.URL, Credentials: signer.StaticCredentials("id", "secret", "")})
+			require.NoError(t, err)
+			got, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "s"})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got.RequestID, "GetSecretValue")
+			desc, err := c.DescribeSecret(ctx, &kms.DescribeSecretInput{SecretName: "s"})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, desc.RequestID, "DescribeSecret")
+		})
+	}
+}

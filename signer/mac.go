@@ -1,0 +1,17 @@
+package signer
+
+import (
+	"crypto/hmac"
+	"hash"
+)
+
+// hmacInto returns the HMAC (crypto/hmac) of msg keyed with key+suffix,
+// using the spare capacity of scratch for the key and the sum, so a sized
+// buffer spares two allocations. The key bytes are cleared after use.
+func hmacInto(scratch []byte, h func() hash.Hash, key, suffix string, msg []byte) []byte {
+	k := append(append(scratch[:0], key...), suffix...)
+	mac := hmac.New(h, k)
+	clear(k)
+	mac.Write(msg)
+	return mac.Sum(scratch[:0])
+}
