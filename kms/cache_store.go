@@ -104,15 +104,14 @@ type outputBox struct {
 }
 
 // cloneOutput returns a deep copy of o: strings are immutable, and the one
-// slice gets its own backing array, capped at its length so an append by
-// the caller cannot reach the cache's memory.
+// slice gets its own backing array (in the box, which is the caller's).
 func cloneOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
 	b := &outputBox{out: *o}
 	switch n := len(o.VersionStages); {
 	case o.VersionStages == nil:
 	case n <= len(b.stages):
 		copy(b.stages[:], o.VersionStages)
-		b.out.VersionStages = b.stages[:n:n]
+		b.out.VersionStages = b.stages[:n]
 	default:
 		b.out.VersionStages = append([]string(nil), o.VersionStages...)
 	}
