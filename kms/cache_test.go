@@ -149,8 +149,8 @@ func TestCacheStaleWhileRevalidate(t *testing.T) {
 	f := newFakeKMS()
 	cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1, MaxStale: 5 * time.Minute})
 	assert.Equal(t, "value-1", value(t, cache, "db"))
-	hold := make(chan struct{})
-	f.set(func(f *fakeKMS) { f.hold, f.version = hold, 2 })
+	hold, started := make(chan struct{}), make(chan struct{}, 2)
+	f.set(func(f *fakeKMS) { f.hold, f.started, f.version = hold, started, 2 })
 	clk.Advance(14 * time.Minute)
 	within(t, 10*time.Second, "stale Gets during a held fetch", func() {
 		for i := 0; i < 50; i++ {
@@ -160,6 +160,7 @@ func TestCacheStaleWhileRevalidate(t *testing.T) {
 			}
 		}
 	})
+	<-started // the revalidation is under way (and held)
 	fetches, background := f.count()
 	assert.Equal(t, 2, fetches, "one revalidation for 50 stale Gets")
 	assert.Equal(t, 1, background)
@@ -167,6 +168,8 @@ func TestCacheStaleWhileRevalidate(t *testing.T) {
 	assert.Equal(t, int64(1), cache.Stats().Misses, "only the first load waited")
 	close(hold)
 	kms.WaitCacheFetches(cache)
+	fetches, _ = f.count()
+	assert.Equal(t, 2, fetches, "still one revalidation")
 	assert.Equal(t, "value-2", value(t, cache, "db"))
 }
 
