@@ -70,10 +70,10 @@ type CacheOptions struct {
 // service asked for (signer.APIError.RetryAfter); meanwhile the held value
 // is served while TTL or MaxStale allows.
 type Cache struct {
-	client *Client
-	opts   CacheOptions
-	now    func() time.Time
-	rand   func() float64 // [0, 1), for the jitter
+	client  *Client
+	opts    CacheOptions
+	now     func() time.Time
+	rand    func() float64 // [0, 1), for the jitter
 	fetchFn func(ctx context.Context, key cacheKey, background bool) (*GetSecretValueOutput, error)
 
 	ctx    context.Context // cancelled by Close; fetches run on it
@@ -153,7 +153,7 @@ func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSe
 	if e := c.lookup(key); e != nil {
 		c.touch(e)
 		if s := e.state.Load(); s != nil {
-			out, err, ok, refresh := c.serve(s, c.now())
+			out, ok, refresh, err := c.serve(s, c.now())
 			if refresh {
 				c.revalidate(e, s)
 			}
@@ -170,19 +170,19 @@ func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSe
 
 // serve answers from a state when it can (ok), and says whether a
 // background fetch is due.
-func (c *Cache) serve(s *entryState, now time.Time) (out *GetSecretValueOutput, err error, ok, refresh bool) {
+func (c *Cache) serve(s *entryState, now time.Time) (out *GetSecretValueOutput, ok, refresh bool, err error) {
 	switch {
 	case s.out != nil && now.Before(s.expires):
 		c.stats.hit(false)
-		return cloneOutput(s.out), nil, true, !now.Before(s.refreshAt) && !now.Before(s.retryAt)
+		return cloneOutput(s.out), true, !now.Before(s.refreshAt) && !now.Before(s.retryAt), nil
 	case s.out != nil && now.Before(s.staleUntil):
 		c.stats.hit(true)
-		return cloneOutput(s.out), nil, true, !now.Before(s.retryAt)
+		return cloneOutput(s.out), true, !now.Before(s.retryAt), nil
 	case s.notFound != nil && now.Before(s.expires):
 		c.stats.hit(false)
-		return nil, s.notFound, true, false
+		return nil, true, false, s.notFound
 	}
-	return nil, nil, false, false
+	return nil, false, false, nil
 }
 
 // miss waits for a fetch of key: the one running, or a new one.
@@ -198,7 +198,7 @@ func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, 
 	e := c.acquire(key)
 	// A fetch may have finished since the lock-free look: serve its result.
 	if s := e.state.Load(); s != nil {
-		if out, err, ok, refresh := c.serve(s, c.now()); ok {
+		if out, ok, refresh, err := c.serve(s, c.now()); ok {
 			if refresh && e.call.Load() == nil {
 				c.startFetch(e, true)
 			}

@@ -122,7 +122,7 @@ func cloneOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
 // at once, so they go to one of several padded stripes picked at random
 // instead of one contended word.
 type cacheCounters struct {
-	stripes                              [8]counterStripe
+	stripes                            [8]counterStripe
 	misses, fetches, errors, evictions atomic.Int64
 }
 
