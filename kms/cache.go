@@ -285,24 +285,3 @@ func (c *Cache) Close() {
 	c.n = 0
 	c.mu.Unlock()
 }
-
-// CacheStats counts what a Cache did since it was built.
-type CacheStats struct {
-	Hits      int64 // served from memory within the TTL (including cached not-found)
-	Misses    int64 // callers who waited for a fetch
-	Fetches   int64 // requests to KMS (a foreground one may retry inside the client)
-	Errors    int64 // fetches that failed (not counting not-found)
-	Stale     int64 // values served past expiry under MaxStale
-	Evictions int64 // entries dropped for MaxEntries
-	Entries   int   // entries held now
-}
-
-// Stats returns the counters.
-func (c *Cache) Stats() CacheStats {
-	c.mu.Lock()
-	n := c.n
-	c.mu.Unlock()
-	hits, stale := c.stats.hot()
-	return CacheStats{Hits: hits, Misses: c.stats.misses.Load(), Fetches: c.stats.fetches.Load(),
-		Errors: c.stats.errors.Load(), Stale: stale, Evictions: c.stats.evictions.Load(), Entries: n}
-}

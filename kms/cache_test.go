@@ -542,3 +542,15 @@ func TestCacheWithoutClient(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no client")
 }
+
+// A fetch that returns neither a value nor an error (a broken test double,
+// say) is an error for the caller, never a nil output.
+func TestCacheFetchWithoutValue(t *testing.T) {
+	cache := kms.NewCache(nil, kms.CacheOptions{})
+	defer cache.Close()
+	kms.SetCacheFetch(cache, func(context.Context, string, string, bool) (*kms.GetSecretValueOutput, error) { return nil, nil })
+	_, err := cache.Get(ctx, "db")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no value")
+	assert.Equal(t, int64(1), cache.Stats().Errors)
+}
