@@ -2,6 +2,7 @@ package kms
 
 import (
 	"hash/maphash"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"sync/atomic"
@@ -36,9 +37,9 @@ func (c *Cache) acquire(key cacheKey) *entry {
 	if e := old[key]; e != nil {
 		return e
 	}
-	m := make(map[cacheKey]*entry, len(old)+1)
-	for k, v := range old {
-		m[k] = v
+	m := maps.Clone(old)
+	if m == nil {
+		m = map[cacheKey]*entry{}
 	}
 	e := &entry{key: key}
 	// The newcomer is more recent than all before it and less than any
@@ -84,12 +85,8 @@ func (c *Cache) removeName(name, keep string) {
 func (c *Cache) remove(e *entry) {
 	sh := c.shardOf(e.key.name)
 	old := sh.Load().m
-	m := make(map[cacheKey]*entry, len(old))
-	for k, v := range old {
-		if v != e {
-			m[k] = v
-		}
-	}
+	m := maps.Clone(old)
+	delete(m, e.key) // e is the entry under its key: callers found it in the map
 	sh.Store(&shard{m})
 	e.removed = true
 	c.n--

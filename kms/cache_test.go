@@ -554,3 +554,78 @@ func TestCacheFetchWithoutValue(t *testing.T) {
 	assert.Contains(t, err.Error(), "no value")
 	assert.Equal(t, int64(1), cache.Stats().Errors)
 }
+
+func TestCacheRefreshContext(t *testing.T) {
+	f := newFakeKMS()
+	cache, _ := fakeCache(t, f, kms.CacheOptions{})
+	//lint:ignore SA1012 a nil context is a caller's mistake the cache survives
+	out, err := cache.Refresh(nil, "db")
+	require.NoError(t, err)
+	assert.Equal(t, "value-1", out.SecretData)
+
+	hold, started := make(chan struct{}), make(chan struct{}, 2)
+	f.set(func(f *fakeKMS) { f.hold, f.started = hold, started })
+	gaveUp, cancel := context.WithCancel(ctx)
+	errs := make(chan error, 1)
+	go func() {
+		_, err := cache.Refresh(gaveUp, "db")
+		errs <- err
+	}()
+	<-started
+	cancel()
+	require.ErrorIs(t, <-errs, context.Canceled, "the caller's context ends its wait")
+	close(hold)
+	kms.WaitCacheFetches(cache)
+	fetches, _ := f.count()
+	assert.Equal(t, 2, fetches)
+}
+
+// Refresh behind a running fetch: a failure of that fetch is not
+// Refresh's answer (it fetches again), but the end of its context is.
+func TestCacheRefreshBehindRunningFetch(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		runningErr error
+		cancel     bool
+		want       string
+	}{
+		{"the running fetch fails", &kms.APIError{StatusCode: 503, Code: "ServiceUnavailable"}, false, "value-2"},
+		{"the caller gives up", nil, true, "error: context canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeKMS()
+			cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: time.Minute})
+			value(t, cache, "db")
+			hold, started := make(chan struct{}), make(chan struct{}, 1)
+			f.set(func(f *fakeKMS) { f.hold, f.started, f.err = hold, started, tc.runningErr })
+			clk.Advance(9*time.Minute + 30*time.Second)
+			value(t, cache, "db") // a background refresh, held
+			<-started
+			f.set(func(f *fakeKMS) { f.version, f.started, f.err = 2, nil, nil })
+			refreshCtx, cancel := context.WithCancel(ctx)
+			got := make(chan string, 1)
+			go func() {
+				if out, err := cache.Refresh(refreshCtx, "db"); err != nil {
+					got <- "error: " + err.Error()
+				} else {
+					got <- out.SecretData
+				}
+			}()
+			if tc.cancel {
+				cancel()
+			} else {
+				close(hold)
+			}
+			select {
+			case v := <-got:
+				assert.Equal(t, tc.want, v)
+			case <-time.After(10 * time.Second):
+				t.Fatal("Refresh did not return") // liveness bound
+			}
+			cancel()
+			if tc.cancel {
+				close(hold)
+			}
+		})
+	}
+}
