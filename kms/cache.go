@@ -18,7 +18,8 @@ var ErrCacheClosed = errors.New("kms: cache closed")
 type CacheOptions struct {
 	// TTL is how long a fetched value is served without asking KMS again.
 	// Each fetch draws its own expiry uniformly within TTL +-10%, so caches
-	// built together (a deploy) do not refresh together. Default 5 minutes.
+	// built together (a deploy) do not refresh together. Default 5 minutes;
+	// at most 100 years (as is MaxStale).
 	TTL time.Duration
 	// RefreshAhead: a hit this close to expiry returns the cached value and
 	// starts one background fetch, so busy secrets never expire on a caller.
@@ -67,7 +68,7 @@ type CacheOptions struct {
 // A background fetch (refresh ahead, stale-while-revalidate) makes one
 // attempt. After a failed fetch the next background one waits a growing,
 // jittered delay (from 1s, doubling, at most a minute) and at least what the
-// service asked for (signer.APIError.RetryAfter); meanwhile the held value
+// service asked for (signer.APIError.RetryAfter, up to an hour); meanwhile the held value
 // is served while TTL or MaxStale allows.
 type Cache struct {
 	client  *Client
@@ -99,6 +100,8 @@ func NewCache(client *Client, opts CacheOptions) *Cache {
 	if opts.TTL <= 0 {
 		opts.TTL = 5 * time.Minute
 	}
+	// Beyond a century, times would overflow; nobody means more.
+	opts.TTL, opts.MaxStale = min(opts.TTL, maxCacheDuration), min(opts.MaxStale, maxCacheDuration)
 	switch {
 	case opts.RefreshAhead == 0:
 		opts.RefreshAhead = opts.TTL / 10
@@ -134,6 +137,9 @@ func (c *Cache) Get(ctx context.Context, name string) (*GetSecretValueOutput, er
 }
 
 const stageCurrent = "ACSCurrent"
+
+// maxCacheDuration bounds TTL and MaxStale.
+const maxCacheDuration = 100 * 365 * 24 * time.Hour
 
 // GetVersionStage returns the value of the named secret at a version stage
 // (ACSCurrent, ACSPrevious, or a custom label); each stage is its own

@@ -55,6 +55,8 @@ func (f *fetchCall) wait(ctx context.Context) (*GetSecretValueOutput, error) {
 const (
 	cacheRetryBase = time.Second
 	cacheRetryCap  = time.Minute
+	// A retry-after above this (a broken header) is taken as this.
+	cacheRetryAfterCap = time.Hour
 )
 
 // oneAttempt makes a background fetch a single request: a cache serving
@@ -137,7 +139,7 @@ func (c *Cache) jitter(d time.Duration) time.Duration {
 
 // retryDelay is how long after the failures-th failed fetch in a row no
 // background fetch starts: growing, jittered, and at least the wait the
-// service asked for.
+// service asked for (up to an hour).
 func (c *Cache) retryDelay(failures int, err error) time.Duration {
 	d := cacheRetryCap
 	if failures <= 6 { // 1s << 6 is past the cap
@@ -146,7 +148,7 @@ func (c *Cache) retryDelay(failures int, err error) time.Duration {
 	d = d/2 + time.Duration(c.rand()*float64(d/2))
 	var ae *signer.APIError
 	if errors.As(err, &ae) && ae.RetryAfter > d {
-		d = ae.RetryAfter
+		d = min(ae.RetryAfter, cacheRetryAfterCap)
 	}
 	return d
 }

@@ -2,6 +2,7 @@ package kms_test
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"sync"
 	"testing"
@@ -265,6 +266,22 @@ func TestCacheRetryDelayBounds(t *testing.T) {
 		assert.Less(t, d, want, "failure %d", failures)
 		assert.Greater(t, d, want-want/1000, "failure %d", failures)
 	}
+	huge := &kms.APIError{Code: "Throttling", RetryAfter: math.MaxInt64}
+	assert.Equal(t, time.Hour, kms.CacheRetryDelay(cache, 1, huge), "a broken retry-after is capped")
+}
+
+// A TTL or MaxStale of "forever" (math.MaxInt64) must not overflow into
+// the past.
+func TestCacheHugeDurations(t *testing.T) {
+	f := newFakeKMS()
+	cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: math.MaxInt64, MaxStale: math.MaxInt64})
+	kms.SetCacheRand(cache, func() float64 { return 0.999999 })
+	value(t, cache, "db")
+	clk.Advance(50 * 365 * 24 * time.Hour)
+	value(t, cache, "db")
+	kms.WaitCacheFetches(cache)
+	fetches, _ := f.count()
+	assert.Equal(t, 1, fetches, "fifty years later: still a hit")
 }
 
 // A background fetch is one request even when the client retries: a
