@@ -56,6 +56,7 @@ func reportCPU(b *testing.B) func() {
 func BenchmarkCacheHitParallel(b *testing.B) {
 	cache := hitCache(b, "db")
 	b.ReportAllocs()
+	b.ResetTimer()
 	defer reportCPU(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -76,6 +77,7 @@ func BenchmarkCacheHitParallel1000Keys(b *testing.B) {
 	cache := hitCache(b, names...)
 	var next atomic.Int64
 	b.ReportAllocs()
+	b.ResetTimer()
 	defer reportCPU(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		i := int(next.Add(7919))
