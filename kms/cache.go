@@ -1,9 +1,10 @@
 package kms
 
 import (
-	"container/list"
 	"context"
 	"errors"
+	"hash/maphash"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,21 +14,28 @@ import (
 var ErrCacheClosed = errors.New("kms: cache closed")
 
 // CacheOptions configure a Cache. Zero values take the defaults; negative
-// durations count as zero.
+// durations count as zero unless a field says otherwise.
 type CacheOptions struct {
 	// TTL is how long a fetched value is served without asking KMS again.
-	// Default 5 minutes.
+	// Each fetch draws its own expiry uniformly within TTL +-10%, so caches
+	// built together (a deploy) do not refresh together. Default 5 minutes;
+	// at most 100 years (as is MaxStale).
 	TTL time.Duration
 	// RefreshAhead: a hit this close to expiry returns the cached value and
 	// starts one background fetch, so busy secrets never expire on a caller.
-	// Default TTL/10. Set it to a negative value to turn it off.
+	// Default TTL/10. Negative turns it off. A value of TTL/2 or more is
+	// taken as TTL/2, so a value is always served for a while before it is
+	// refreshed.
 	RefreshAhead time.Duration
-	// MaxStale is how long past expiry a value may still be served while
-	// fetching it fails. Default 0: never; an expired value whose fetch fails
-	// is an error.
+	// MaxStale is how long past expiry a value may still be served
+	// (stale-while-revalidate): within it, Get returns the last value at
+	// once and one background fetch runs; no caller waits for KMS. Default
+	// 0: never; an expired value is fetched again while the caller waits.
+	// A secret KMS reports deleted is never served stale.
 	MaxStale time.Duration
-	// MaxEntries bounds the cache; the least recently used entry goes first.
-	// Default 1024.
+	// MaxEntries bounds the cache; when it is full, an entry not used for
+	// the longest time goes first (recency is tracked per insertion: entries
+	// used since the last new entry count as equally recent). Default 1024.
 	MaxEntries int
 	// NegativeTTL caches "not found" (ErrSecretNotFound) for this long.
 	// Default 0: not cached. Other errors are never cached.
@@ -35,6 +43,15 @@ type CacheOptions struct {
 	// FetchTimeout bounds one fetch, which runs on the cache's own context so
 	// that a caller who gives up does not cancel it for the others. Default 30s.
 	FetchTimeout time.Duration
+	// OnChange, if set, is called once each time a fetch returns a different
+	// VersionID than the value the cache held for that name and stage (not
+	// on the first load, nor after the secret was reported deleted), with
+	// copies of the former and the new value: hook a database pool
+	// reconnect on rotation here. It runs on the goroutine that fetched,
+	// outside the cache's lock, one call at a time per entry; callers
+	// waiting for that fetch (and Refresh) return after it does, so keep it
+	// short or hand work off. It must not call Close.
+	OnChange func(name, stage string, prev, cur *GetSecretValueOutput)
 	// Clock replaces time.Now, for tests.
 	Clock func() time.Time
 }
@@ -42,257 +59,235 @@ type CacheOptions struct {
 // Cache serves GetSecretValue results from memory. It is safe for
 // concurrent use. Concurrent misses for one secret make one request; a
 // caller whose context ends gets its context's error while the fetch goes
-// on for the others. A hit does no I/O and does not allocate: it returns
-// the cached *GetSecretValueOutput itself, which callers must treat as
-// read-only.
+// on for the others.
+//
+// A hit takes no lock, does no I/O and makes one allocation: every caller
+// gets its own copy of the output (VersionStages included), so no caller
+// can change what another one gets.
+//
+// A background fetch (refresh ahead, stale-while-revalidate) makes one
+// attempt. After a failed fetch the next background one waits a growing,
+// jittered delay (from 1s, doubling, at most a minute) and at least what the
+// service asked for (signer.APIError.RetryAfter, up to an hour); meanwhile the held value
+// is served while TTL or MaxStale allows.
 type Cache struct {
-	client *Client
-	opts   CacheOptions
-	now    func() time.Time
+	client  *Client
+	opts    CacheOptions
+	now     func() time.Time
+	rand    func() float64 // [0, 1), for the jitter
+	fetchFn func(ctx context.Context, key cacheKey, background bool) (*GetSecretValueOutput, error)
 
 	ctx    context.Context // cancelled by Close; fetches run on it
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	wg     sync.WaitGroup // fetch goroutines
 
-	mu      sync.Mutex
-	closed  bool
-	entries map[cacheKey]*entry
-	lru     list.List // of *entry, most recently used first
+	closed atomic.Bool
+	seed   maphash.Seed
+	shards [cacheShards]atomic.Pointer[shard] // copy on write; read without a lock
+
+	mu    sync.Mutex    // serialises writers: inserts, removals, fetch starts and results
+	n     int           // entries held; mu
+	epoch atomic.Uint64 // recency clock: advanced by every insertion
 
 	stats cacheCounters
 }
 
 type cacheKey struct{ name, stage string }
 
-type entry struct {
-	key        cacheKey
-	elem       *list.Element
-	out        *GetSecretValueOutput // last good value, nil if none
-	expires    time.Time
-	notFound   error // cached ErrSecretNotFound, valid until notFoundTo
-	notFoundTo time.Time
-	retryAfter time.Time // after a failed fetch: serve stale until then without fetching
-	call       *fetchCall
-}
-
-type fetchCall struct {
-	done chan struct{}
-	out  *GetSecretValueOutput
-	err  error
-}
-
-// NewCache returns a cache in front of client. It starts no goroutine;
-// Close it to stop background refreshes.
+// NewCache returns a cache in front of client. It starts no goroutine
+// until a fetch; Close it to stop background refreshes.
 func NewCache(client *Client, opts CacheOptions) *Cache {
 	if opts.TTL <= 0 {
 		opts.TTL = 5 * time.Minute
 	}
+	// Beyond a century, times would overflow; nobody means more.
+	opts.TTL, opts.MaxStale = min(opts.TTL, maxCacheDuration), min(opts.MaxStale, maxCacheDuration)
 	switch {
 	case opts.RefreshAhead == 0:
 		opts.RefreshAhead = opts.TTL / 10
-	case opts.RefreshAhead < 0 || opts.RefreshAhead >= opts.TTL:
+	case opts.RefreshAhead < 0:
 		opts.RefreshAhead = 0
+	case opts.RefreshAhead >= opts.TTL/2:
+		opts.RefreshAhead = opts.TTL / 2
 	}
-	if opts.MaxStale < 0 {
-		opts.MaxStale = 0
-	}
+	opts.MaxStale = max(opts.MaxStale, 0)
 	if opts.MaxEntries <= 0 {
 		opts.MaxEntries = 1024
 	}
-	if opts.NegativeTTL < 0 {
-		opts.NegativeTTL = 0
-	}
+	opts.NegativeTTL = max(opts.NegativeTTL, 0)
 	if opts.FetchTimeout <= 0 {
 		opts.FetchTimeout = 30 * time.Second
 	}
-	c := &Cache{client: client, opts: opts, now: opts.Clock, entries: map[cacheKey]*entry{}}
+	c := &Cache{client: client, opts: opts, now: opts.Clock, rand: rand.Float64, seed: maphash.MakeSeed()}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	c.fetchFn = c.fetchFromKMS
+	for i := range c.shards {
+		c.shards[i].Store(&shard{})
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
 }
 
-// Get returns the ACSCurrent value of the named secret.
+// Get returns the ACSCurrent value of the named secret. The output is the
+// caller's own copy.
 func (c *Cache) Get(ctx context.Context, name string) (*GetSecretValueOutput, error) {
-	return c.GetVersionStage(ctx, name, "ACSCurrent")
+	return c.GetVersionStage(ctx, name, stageCurrent)
 }
 
+const stageCurrent = "ACSCurrent"
+
+// maxCacheDuration bounds TTL and MaxStale.
+const maxCacheDuration = 100 * 365 * 24 * time.Hour
+
 // GetVersionStage returns the value of the named secret at a version stage
-// (ACSCurrent, ACSPrevious, or a custom label); each stage is its own entry.
+// (ACSCurrent, ACSPrevious, or a custom label); each stage is its own
+// entry, and "" means ACSCurrent. The output is the caller's own copy.
+//
+// Errors: ErrCacheClosed after Close; an empty name matches
+// signer.ErrInvalidInput; otherwise what GetSecretValue returned, or ctx's
+// error if it ended while waiting.
 func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSecretValueOutput, error) {
+	if stage == "" {
+		stage = stageCurrent
+	}
 	key := cacheKey{name, stage}
-	now := c.now()
+	if c.closed.Load() {
+		return nil, ErrCacheClosed
+	}
+	if e := c.lookup(key); e != nil {
+		c.touch(e)
+		if s := e.state.Load(); s != nil {
+			out, ok, refresh, err := c.serve(s, c.now())
+			if refresh {
+				c.revalidate(e, s)
+			}
+			if ok {
+				return out, err
+			}
+		}
+	}
+	if name == "" {
+		return nil, invalid("Cache.Get", "name is required")
+	}
+	return c.miss(ctx, key)
+}
+
+// serve answers from a state when it can (ok), and says whether a
+// background fetch is due.
+func (c *Cache) serve(s *entryState, now time.Time) (out *GetSecretValueOutput, ok, refresh bool, err error) {
+	switch {
+	case s.out != nil && now.Before(s.expires):
+		c.stats.hit(false)
+		return cloneOutput(s.out), true, !now.Before(s.refreshAt) && !now.Before(s.retryAt), nil
+	case s.out != nil && now.Before(s.staleUntil):
+		c.stats.hit(true)
+		return cloneOutput(s.out), true, !now.Before(s.retryAt), nil
+	case s.notFound != nil && now.Before(s.expires):
+		c.stats.hit(false)
+		return nil, true, false, s.notFound
+	}
+	return nil, false, false, nil
+}
+
+// miss waits for a fetch of key: the one running, or a new one.
+func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	c.mu.Lock()
-	if c.closed {
+	if c.closed.Load() {
 		c.mu.Unlock()
 		return nil, ErrCacheClosed
 	}
-	e := c.entries[key]
-	if e != nil {
-		c.lru.MoveToFront(e.elem)
-		switch {
-		case e.out != nil && now.Before(e.expires):
-			if c.opts.RefreshAhead > 0 && !now.Before(e.expires.Add(-c.opts.RefreshAhead)) && e.call == nil && !now.Before(e.retryAfter) {
-				c.startFetch(e) // refresh ahead; this caller does not wait
+	e := c.acquire(key)
+	// A fetch may have finished since the lock-free look: serve its result.
+	if s := e.state.Load(); s != nil {
+		if out, ok, refresh, err := c.serve(s, c.now()); ok {
+			if refresh && e.call.Load() == nil {
+				c.startFetch(e, true)
 			}
-			out := e.out
 			c.mu.Unlock()
-			c.stats.hits.Add(1)
-			return out, nil
-		case e.notFound != nil && now.Before(e.notFoundTo):
-			err := e.notFound
-			c.mu.Unlock()
-			c.stats.hits.Add(1)
-			return nil, err
-		case e.out != nil && now.Before(e.retryAfter) && now.Before(e.expires.Add(c.opts.MaxStale)):
-			out := e.out // the last fetch failed moments ago: serve stale, do not hammer KMS
-			c.mu.Unlock()
-			c.stats.stale.Add(1)
-			return out, nil
+			return out, err
 		}
-	} else {
-		e = &entry{key: key}
-		e.elem = c.lru.PushFront(e)
-		c.entries[key] = e
-		c.evict()
 	}
-	call := e.call
+	call := e.call.Load()
 	if call == nil {
-		call = c.startFetch(e)
+		call = c.startFetch(e, false)
 	}
 	c.mu.Unlock()
 	c.stats.misses.Add(1)
+	return call.wait(ctx)
+}
 
-	select {
-	case <-call.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if call.err == nil {
-		return call.out, nil
+// revalidate starts one background fetch for e unless one runs, or e
+// changed since the caller read s.
+func (c *Cache) revalidate(e *entry, s *entryState) {
+	if e.call.Load() != nil {
+		return // the common case while a refresh runs: no lock
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e.out != nil && c.now().Before(e.expires.Add(c.opts.MaxStale)) && !errors.Is(call.err, ErrSecretNotFound) {
-		c.stats.stale.Add(1)
-		return e.out, nil
+	if !c.closed.Load() && !e.removed && e.call.Load() == nil && e.state.Load() == s {
+		c.startFetch(e, true)
 	}
-	return nil, call.err
+	c.mu.Unlock()
 }
 
 // Refresh fetches the ACSCurrent value now, whatever the cache holds (for
-// rotation hooks), and caches the result. Other stages of the secret are
-// dropped.
+// rotation hooks), waits for it and caches it; a fetch already running is
+// waited for first, since it may have started before the rotation. Other
+// stages of the secret are dropped. OnChange fires if the version changed.
 func (c *Cache) Refresh(ctx context.Context, name string) (*GetSecretValueOutput, error) {
-	c.Invalidate(name)
-	return c.Get(ctx, name)
+	if name == "" {
+		return nil, invalid("Cache.Refresh", "name is required")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	key := cacheKey{name, stageCurrent}
+	for {
+		c.mu.Lock()
+		if c.closed.Load() {
+			c.mu.Unlock()
+			return nil, ErrCacheClosed
+		}
+		c.removeName(name, stageCurrent)
+		e := c.acquire(key)
+		if running := e.call.Load(); running != nil {
+			c.mu.Unlock()
+			if _, err := running.wait(ctx); err != nil && ctx.Err() != nil {
+				return nil, err
+			}
+			continue
+		}
+		call := c.startFetch(e, false)
+		c.mu.Unlock()
+		c.stats.misses.Add(1)
+		return call.wait(ctx)
+	}
 }
 
 // Invalidate drops every cached stage of the named secret.
 func (c *Cache) Invalidate(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for key, e := range c.entries {
-		if key.name == name {
-			c.remove(e)
-		}
-	}
+	c.removeName(name, "")
 }
 
-// Close stops background refreshes, waits for them to end and empties the
-// cache. Later calls fail with ErrCacheClosed.
+// Close stops background refreshes, waits for the fetches (which end when
+// their context is cancelled) and running OnChange calls, and empties the
+// cache. Later calls fail with ErrCacheClosed. Close may be called again.
 func (c *Cache) Close() {
 	c.mu.Lock()
-	c.closed = true
+	c.closed.Store(true)
 	c.cancel()
 	c.mu.Unlock()
 	c.wg.Wait()
 	c.mu.Lock()
-	clear(c.entries)
-	c.lru.Init()
+	for i := range c.shards {
+		c.shards[i].Store(&shard{})
+	}
+	c.n = 0
 	c.mu.Unlock()
-}
-
-// startFetch runs one fetch for e in the background; c.mu is held.
-func (c *Cache) startFetch(e *entry) *fetchCall {
-	call := &fetchCall{done: make(chan struct{})}
-	e.call = call
-	c.wg.Add(1)
-	go c.fetch(e, call)
-	return call
-}
-
-func (c *Cache) fetch(e *entry, call *fetchCall) {
-	defer c.wg.Done()
-	c.stats.fetches.Add(1)
-	ctx, cancel := context.WithTimeout(c.ctx, c.opts.FetchTimeout)
-	out, err := c.fetchValue(ctx, e.key)
-	cancel()
-	if err != nil && c.ctx.Err() != nil {
-		err = ErrCacheClosed
-	}
-	now := c.now()
-	c.mu.Lock()
-	switch {
-	case err == nil:
-		e.out, e.expires, e.notFound, e.retryAfter = out, now.Add(c.opts.TTL), nil, time.Time{}
-	case errors.Is(err, ErrSecretNotFound):
-		e.out, e.notFound, e.notFoundTo = nil, err, now.Add(c.opts.NegativeTTL)
-	default:
-		c.stats.errors.Add(1)
-		e.retryAfter = now.Add(c.retryDelay())
-	}
-	e.call = nil
-	call.out, call.err = out, err
-	c.mu.Unlock()
-	close(call.done)
-}
-
-func (c *Cache) fetchValue(ctx context.Context, key cacheKey) (*GetSecretValueOutput, error) {
-	if c.client == nil {
-		return nil, errors.New("kms: Cache has no client")
-	}
-	return c.client.GetSecretValue(ctx, &GetSecretValueInput{SecretName: key.name, VersionStage: key.stage})
-}
-
-// retryDelay is how long after a failed fetch a stale value is served
-// without trying again: a tenth of the TTL, at most 10 seconds.
-func (c *Cache) retryDelay() time.Duration { return min(c.opts.TTL/10, 10*time.Second) }
-
-// evict drops least recently used entries beyond MaxEntries; c.mu is held.
-func (c *Cache) evict() {
-	for c.lru.Len() > c.opts.MaxEntries {
-		c.remove(c.lru.Back().Value.(*entry))
-		c.stats.evictions.Add(1)
-	}
-}
-
-func (c *Cache) remove(e *entry) {
-	c.lru.Remove(e.elem)
-	delete(c.entries, e.key)
-}
-
-type cacheCounters struct {
-	hits, misses, fetches, errors, stale, evictions atomic.Int64
-}
-
-// CacheStats counts what a Cache did since it was built.
-type CacheStats struct {
-	Hits      int64 // served from memory (including cached not-found)
-	Misses    int64 // callers who waited for a fetch
-	Fetches   int64 // requests to KMS (each may retry inside the client)
-	Errors    int64 // fetches that failed (not counting not-found)
-	Stale     int64 // values served past expiry under MaxStale
-	Evictions int64 // entries dropped for MaxEntries
-	Entries   int   // entries held now
-}
-
-// Stats returns the counters.
-func (c *Cache) Stats() CacheStats {
-	c.mu.Lock()
-	n := len(c.entries)
-	c.mu.Unlock()
-	return CacheStats{Hits: c.stats.hits.Load(), Misses: c.stats.misses.Load(), Fetches: c.stats.fetches.Load(),
-		Errors: c.stats.errors.Load(), Stale: c.stats.stale.Load(), Evictions: c.stats.evictions.Load(), Entries: n}
 }

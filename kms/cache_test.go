@@ -2,9 +2,9 @@ package kms_test
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,42 +16,15 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// clock is a controllable time source.
-type clock struct{ ns atomic.Int64 }
-
-func newClock() *clock                   { c := &clock{}; c.ns.Store(time.Now().UnixNano()); return c }
-func (c *clock) Now() time.Time          { return time.Unix(0, c.ns.Load()) }
-func (c *clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
-
-func newCache(t *testing.T, o kms.CacheOptions) (*kmstest.Server, *kms.Cache, *clock) {
-	t.Helper()
-	srv := kmstest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := srv.Client(func(o *kms.Options) { o.RetryMaxAttempts = 1 })
-	require.NoError(t, err)
-	clk := newClock()
-	o.Clock = clk.Now
-	cache := kms.NewCache(c, o)
-	t.Cleanup(cache.Close)
-	return srv, cache, clk
-}
-
-func value(t *testing.T, cache *kms.Cache, name string) string {
-	t.Helper()
-	out, err := cache.Get(ctx, name)
-	require.NoError(t, err)
-	return out.SecretData
-}
-
 func TestCacheTTL(t *testing.T) {
 	srv, cache, clk := newCache(t, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1})
 	srv.PutSecretValue("db", "v1")
 	assert.Equal(t, "v1", value(t, cache, "db"))
 	srv.PutSecretValue("db", "v2") // rotated underneath
-	clk.Advance(9 * time.Minute)
+	clk.Advance(10*time.Minute - 1)
 	assert.Equal(t, "v1", value(t, cache, "db"), "within the TTL: no request")
 	assert.Equal(t, 1, srv.Requests())
-	clk.Advance(2 * time.Minute)
+	clk.Advance(1)
 	assert.Equal(t, "v2", value(t, cache, "db"), "expired: fetched again")
 	assert.Equal(t, 2, srv.Requests())
 	st := cache.Stats()
@@ -60,40 +33,279 @@ func TestCacheTTL(t *testing.T) {
 	assert.Equal(t, int64(2), st.Fetches)
 }
 
+func TestCacheJitteredExpiry(t *testing.T) {
+	const ttl = 10 * time.Minute
+	for _, tc := range []struct {
+		name   string
+		rand   float64
+		expiry time.Duration
+	}{
+		{"lowest draw: 0.9 TTL", 0, 9 * time.Minute},
+		{"middle draw: TTL", 0.5, ttl},
+		{"high draw: just under 1.1 TTL", 0.75, 10*time.Minute + 30*time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeKMS()
+			cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: ttl, RefreshAhead: -1})
+			kms.SetCacheRand(cache, func() float64 { return tc.rand })
+			value(t, cache, "db")
+			clk.Advance(tc.expiry - 1)
+			value(t, cache, "db")
+			fetches, _ := f.count()
+			assert.Equal(t, 1, fetches, "before the drawn expiry: a hit")
+			clk.Advance(1)
+			value(t, cache, "db")
+			fetches, _ = f.count()
+			assert.Equal(t, 2, fetches, "at the drawn expiry: fetched")
+		})
+	}
+}
+
 func TestCacheRefreshAhead(t *testing.T) {
 	srv, cache, clk := newCache(t, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: time.Minute})
 	srv.PutSecretValue("db", "v1")
 	assert.Equal(t, "v1", value(t, cache, "db"))
 	srv.PutSecretValue("db", "v2")
-	clk.Advance(9*time.Minute + 30*time.Second)
+	clk.Advance(9*time.Minute - 1)
+	assert.Equal(t, "v1", value(t, cache, "db"))
+	kms.WaitCacheFetches(cache)
+	assert.Equal(t, 1, srv.Requests(), "before the window: no refresh")
+	clk.Advance(1) // the window's first instant
 	assert.Equal(t, "v1", value(t, cache, "db"), "close to expiry: the cached value, at once")
-	require.Eventually(t, func() bool { return cache.Stats().Fetches == 2 && srv.Requests() == 2 }, 5*time.Second, time.Millisecond)
-	require.Eventually(t, func() bool { out, _ := cache.Get(ctx, "db"); return out.SecretData == "v2" }, 5*time.Second, time.Millisecond)
-	clk.Advance(9 * time.Minute) // past the old expiry, within the refreshed TTL
+	kms.WaitCacheFetches(cache)
+	assert.Equal(t, 2, srv.Requests(), "one background refresh")
+	assert.Equal(t, int64(2), cache.Stats().Fetches)
+	assert.Equal(t, "v2", value(t, cache, "db"), "the refreshed value")
+	clk.Advance(9*time.Minute - 1) // past the old expiry, before the new window
 	assert.Equal(t, "v2", value(t, cache, "db"))
+	kms.WaitCacheFetches(cache)
 	assert.Equal(t, 2, srv.Requests(), "the refreshed entry never expired on a caller")
+	assert.Zero(t, cache.Stats().Misses-1, "only the first load waited")
 }
 
-func TestCacheStaleWithinMaxStale(t *testing.T) {
+func TestCacheRefreshAheadAtLeastHalfTTL(t *testing.T) {
+	for _, ahead := range []time.Duration{5 * time.Minute, 10 * time.Minute, time.Hour} {
+		t.Run(ahead.String(), func(t *testing.T) {
+			f := newFakeKMS()
+			cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: ahead})
+			value(t, cache, "db")
+			for i := 0; i < 3; i++ {
+				value(t, cache, "db")
+			}
+			clk.Advance(5*time.Minute - 1)
+			value(t, cache, "db")
+			kms.WaitCacheFetches(cache)
+			fetches, _ := f.count()
+			assert.Equal(t, 1, fetches, "taken as TTL/2: no refresh in the first half")
+			clk.Advance(1)
+			value(t, cache, "db")
+			value(t, cache, "db")
+			kms.WaitCacheFetches(cache)
+			fetches, background := f.count()
+			assert.Equal(t, 2, fetches, "one refresh from TTL/2")
+			assert.Equal(t, 1, background)
+		})
+	}
+}
+
+// Concurrent hits while a refresh-ahead fetch runs make that one fetch,
+// and none of them waits for it.
+func TestCacheRefreshAheadOneFetchWhileInFlight(t *testing.T) {
+	f := newFakeKMS()
+	cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: time.Minute})
+	assert.Equal(t, "value-1", value(t, cache, "db"))
+	hold := make(chan struct{})
+	f.set(func(f *fakeKMS) { f.hold, f.version = hold, 2 })
+	clk.Advance(9*time.Minute + 30*time.Second)
+	var wg sync.WaitGroup
+	got := make(chan string, 64)
+	within(t, 10*time.Second, "hits during a held refresh", func() {
+		for i := 0; i < cap(got); i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out, err := cache.Get(ctx, "db")
+				if assert.NoError(t, err) {
+					got <- out.SecretData
+				}
+			}()
+		}
+		wg.Wait()
+	})
+	close(got)
+	for v := range got {
+		assert.Equal(t, "value-1", v)
+	}
+	close(hold)
+	kms.WaitCacheFetches(cache)
+	fetches, background := f.count()
+	assert.Equal(t, 2, fetches, "64 hits, one refresh")
+	assert.Equal(t, 1, background)
+	assert.Equal(t, "value-2", value(t, cache, "db"))
+}
+
+// Within MaxStale an expired value is returned at once while one
+// background fetch runs: the fetch is held and the Gets still return.
+func TestCacheStaleWhileRevalidate(t *testing.T) {
+	f := newFakeKMS()
+	cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1, MaxStale: 5 * time.Minute})
+	assert.Equal(t, "value-1", value(t, cache, "db"))
+	hold, started := make(chan struct{}), make(chan struct{}, 2)
+	f.set(func(f *fakeKMS) { f.hold, f.started, f.version = hold, started, 2 })
+	clk.Advance(14 * time.Minute)
+	within(t, 10*time.Second, "stale Gets during a held fetch", func() {
+		for i := 0; i < 50; i++ {
+			out, err := cache.Get(ctx, "db")
+			if assert.NoError(t, err) {
+				assert.Equal(t, "value-1", out.SecretData)
+			}
+		}
+	})
+	<-started // the revalidation is under way (and held)
+	fetches, background := f.count()
+	assert.Equal(t, 2, fetches, "one revalidation for 50 stale Gets")
+	assert.Equal(t, 1, background)
+	assert.Equal(t, int64(50), cache.Stats().Stale)
+	assert.Equal(t, int64(1), cache.Stats().Misses, "only the first load waited")
+	close(hold)
+	kms.WaitCacheFetches(cache)
+	fetches, _ = f.count()
+	assert.Equal(t, 2, fetches, "still one revalidation")
+	assert.Equal(t, "value-2", value(t, cache, "db"))
+}
+
+func TestCacheStaleEndsAtMaxStale(t *testing.T) {
 	srv, cache, clk := newCache(t, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1, MaxStale: 5 * time.Minute})
 	srv.PutSecretValue("db", "v1")
 	assert.Equal(t, "v1", value(t, cache, "db"))
 	for i := 0; i < 20; i++ {
 		srv.FailNext(kmstest.Fault{Status: 503, Code: "ServiceUnavailable"})
 	}
-	clk.Advance(11 * time.Minute)
+	clk.Advance(15*time.Minute - 1)
 	assert.Equal(t, "v1", value(t, cache, "db"), "KMS fails: the stale value within MaxStale")
-	requests := srv.Requests()
-	assert.Equal(t, "v1", value(t, cache, "db"))
-	assert.Equal(t, requests, srv.Requests(), "right after a failure, stale is served without asking again")
-	clk.Advance(2 * time.Minute)
-	assert.Equal(t, "v1", value(t, cache, "db"))
-	assert.Greater(t, srv.Requests(), requests, "later, it tries again")
-	clk.Advance(3 * time.Minute) // 16 minutes: past TTL + MaxStale
+	kms.WaitCacheFetches(cache)
+	clk.Advance(1) // past TTL + MaxStale: the caller waits for a fetch, which fails
 	_, err := cache.Get(ctx, "db")
 	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
-	assert.Positive(t, cache.Stats().Stale)
-	assert.Positive(t, cache.Stats().Errors)
+	assert.Equal(t, int64(2), cache.Stats().Errors)
+}
+
+// After a failed background fetch, the next waits a growing, jittered
+// delay, at least the service's retry-after, while the stale value is
+// served; success starts over.
+func TestCacheRevalidateBackoff(t *testing.T) {
+	const step = 50 * time.Millisecond
+	for _, tc := range []struct {
+		name string
+		rand float64
+		err  error
+		want []time.Duration // gaps between background fetches
+	}{
+		{"growing, jitter at the middle", 0.5, &kms.APIError{StatusCode: 503, Code: "ServiceUnavailable"},
+			[]time.Duration{750 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second, 6 * time.Second, 12 * time.Second, 24 * time.Second, 45 * time.Second}},
+		{"jitter at the bottom", 0, &kms.APIError{StatusCode: 503, Code: "ServiceUnavailable"},
+			[]time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second}},
+		{"retry-after is the least wait", 0, &kms.APIError{StatusCode: 400, Code: "Throttling", RetryAfter: 5 * time.Second},
+			[]time.Duration{5 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second}},
+		{"a wrapped error still counts", 0, context.DeadlineExceeded,
+			[]time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeKMS()
+			cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1, MaxStale: time.Hour})
+			value(t, cache, "db")
+			kms.SetCacheRand(cache, func() float64 { return tc.rand })
+			f.set(func(f *fakeKMS) { f.err = tc.err })
+			clk.Advance(10 * time.Minute)
+			var last time.Time
+			var gaps []time.Duration
+			for len(gaps) < len(tc.want) {
+				before, _ := f.count()
+				assert.Equal(t, "value-1", value(t, cache, "db"))
+				kms.WaitCacheFetches(cache)
+				if after, _ := f.count(); after > before {
+					require.Equal(t, before+1, after)
+					if !last.IsZero() {
+						gaps = append(gaps, clk.Now().Sub(last))
+					}
+					last = clk.Now()
+				}
+				clk.Advance(step)
+			}
+			assert.Equal(t, tc.want, gaps)
+			f.set(func(f *fakeKMS) { f.err, f.version = nil, 2 })
+			for value(t, cache, "db") != "value-2" {
+				kms.WaitCacheFetches(cache)
+				clk.Advance(step)
+			}
+			f.set(func(f *fakeKMS) { f.err = tc.err })
+			clk.Advance(10*time.Minute + time.Minute) // expired again: the first delay again
+			before, _ := f.count()
+			value(t, cache, "db")
+			kms.WaitCacheFetches(cache)
+			clk.Advance(tc.want[0] - 1)
+			value(t, cache, "db")
+			kms.WaitCacheFetches(cache)
+			after, _ := f.count()
+			assert.Equal(t, before+1, after, "no second try before the first delay")
+			clk.Advance(1)
+			value(t, cache, "db")
+			kms.WaitCacheFetches(cache)
+			after, _ = f.count()
+			assert.Equal(t, before+2, after, "success reset the backoff")
+		})
+	}
+}
+
+func TestCacheRetryDelayBounds(t *testing.T) {
+	cache := kms.NewCache(nil, kms.CacheOptions{})
+	defer cache.Close()
+	kms.SetCacheRand(cache, func() float64 { return 0.999999 })
+	for failures, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 6: 32 * time.Second, 7: time.Minute, 100: time.Minute} {
+		d := kms.CacheRetryDelay(cache, failures, nil)
+		assert.Less(t, d, want, "failure %d", failures)
+		assert.Greater(t, d, want-want/1000, "failure %d", failures)
+	}
+	huge := &kms.APIError{Code: "Throttling", RetryAfter: math.MaxInt64}
+	assert.Equal(t, time.Hour, kms.CacheRetryDelay(cache, 1, huge), "a broken retry-after is capped")
+}
+
+// A TTL or MaxStale of "forever" (math.MaxInt64) must not overflow into
+// the past.
+func TestCacheHugeDurations(t *testing.T) {
+	f := newFakeKMS()
+	cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: math.MaxInt64, MaxStale: math.MaxInt64})
+	kms.SetCacheRand(cache, func() float64 { return 0.999999 })
+	value(t, cache, "db")
+	clk.Advance(50 * 365 * 24 * time.Hour)
+	value(t, cache, "db")
+	kms.WaitCacheFetches(cache)
+	fetches, _ := f.count()
+	assert.Equal(t, 1, fetches, "fifty years later: still a hit")
+}
+
+// A background fetch is one request even when the client retries: a
+// cache that can serve a value must not add retries to a failing service.
+func TestCacheBackgroundFetchMakesOneAttempt(t *testing.T) {
+	defaultRetries := func(o *kms.Options) {} // RetryMaxAttempts 3
+	srv, cache, clk := newCache(t, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1, MaxStale: time.Hour}, defaultRetries)
+	srv.PutSecretValue("db", "v1")
+	value(t, cache, "db")
+	srv.FailNext(kmstest.Fault{Status: 503, Code: "ServiceUnavailable"}, kmstest.Fault{Status: 503, Code: "ServiceUnavailable"},
+		kmstest.Fault{Status: 503, Code: "ServiceUnavailable"})
+	clk.Advance(11 * time.Minute)
+	assert.Equal(t, "v1", value(t, cache, "db"))
+	kms.WaitCacheFetches(cache)
+	assert.Equal(t, 2, srv.Requests(), "one attempt in the background")
+
+	// A caller who must wait gets the client's retries.
+	srv2, waiting, clk3 := newCache(t, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1}, defaultRetries)
+	srv2.PutSecretValue("db", "v1")
+	value(t, waiting, "db")
+	srv2.FailNext(kmstest.Fault{Status: 503, Code: "ServiceUnavailable"}, kmstest.Fault{Status: 503, Code: "ServiceUnavailable"})
+	clk3.Advance(11 * time.Minute)
+	assert.Equal(t, "v1", value(t, waiting, "db"))
+	assert.Equal(t, 4, srv2.Requests(), "two failures and a success, retried by the client")
 }
 
 func TestCacheNoStaleByDefault(t *testing.T) {
@@ -110,13 +322,40 @@ func TestCacheNoStaleByDefault(t *testing.T) {
 	assert.Equal(t, "v1", value(t, cache, "db"))
 }
 
+// A secret deleted while a background fetch runs stops being served, even
+// stale.
+func TestCacheDeletedDuringBackgroundRefresh(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		advance time.Duration
+	}{
+		{"refresh ahead", 9*time.Minute + 30*time.Second},
+		{"stale while revalidate", 12 * time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, cache, clk := newCache(t, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: time.Minute, MaxStale: time.Hour})
+			srv.PutSecretValue("db", "v1")
+			assert.Equal(t, "v1", value(t, cache, "db"))
+			srv.DeleteSecret("db")
+			clk.Advance(tc.advance)
+			assert.Equal(t, "v1", value(t, cache, "db"), "served while the refresh runs")
+			kms.WaitCacheFetches(cache)
+			require.Equal(t, 2, srv.Requests())
+			_, err := cache.Get(ctx, "db")
+			require.ErrorIs(t, err, kms.ErrSecretNotFound, "the deleted value is not served again")
+			assert.Equal(t, 3, srv.Requests(), "not found is not cached by default")
+		})
+	}
+}
+
 func TestCacheSingleFlight(t *testing.T) {
-	srv, cache, _ := newCache(t, kms.CacheOptions{})
-	srv.PutSecretValue("db", "v1")
-	srv.FailNext(kmstest.Fault{Delay: 100 * time.Millisecond}) // a slow fetch everyone joins
+	f := newFakeKMS()
+	cache, _ := fakeCache(t, f, kms.CacheOptions{})
+	hold := make(chan struct{})
+	f.set(func(f *fakeKMS) { f.hold = hold })
 	var wg sync.WaitGroup
 	results := make(chan string, 100)
-	for i := 0; i < 100; i++ {
+	for i := 0; i < cap(results); i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -128,17 +367,23 @@ func TestCacheSingleFlight(t *testing.T) {
 			results <- out.SecretData
 		}()
 	}
+	require.Eventually(t, func() bool { return cache.Stats().Misses == 100 }, 10*time.Second, time.Millisecond, "all callers waiting")
 	// One caller gives up while the fetch is under way.
-	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
-	defer cancel()
-	_, err := cache.Get(short, "db")
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	gaveUp, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := cache.Get(gaveUp, "db")
+	require.ErrorIs(t, err, context.Canceled)
+	close(hold)
 	wg.Wait()
 	close(results)
 	for r := range results {
-		assert.Equal(t, "v1", r)
+		assert.Equal(t, "value-1", r)
 	}
-	assert.Equal(t, 1, srv.Requests(), "exactly one request for 101 callers")
+	fetches, _ := f.count()
+	assert.Equal(t, 1, fetches, "exactly one fetch for 101 callers")
+	//lint:ignore SA1012 a nil context is a caller's mistake the cache survives
+	_, err = cache.Get(nil, "db")
+	require.NoError(t, err)
 }
 
 func TestCacheLRU(t *testing.T) {
@@ -155,8 +400,12 @@ func TestCacheLRU(t *testing.T) {
 	assert.Equal(t, int64(1), cache.Stats().Evictions)
 	value(t, cache, "a")
 	assert.Equal(t, 3, srv.Requests(), "a stayed")
-	value(t, cache, "b")
+	value(t, cache, "b") // evicts c: a was used after c came in
 	assert.Equal(t, 4, srv.Requests(), "b was evicted")
+	value(t, cache, "a")
+	assert.Equal(t, 4, srv.Requests(), "a stayed again")
+	value(t, cache, "c")
+	assert.Equal(t, 5, srv.Requests(), "c was evicted")
 }
 
 func TestCacheNegative(t *testing.T) {
@@ -167,7 +416,7 @@ func TestCacheNegative(t *testing.T) {
 	require.ErrorIs(t, err, kms.ErrSecretNotFound)
 	assert.Equal(t, 1, srv.Requests(), "not-found cached for NegativeTTL")
 	srv.PutSecretValue("missing", "now here")
-	clk.Advance(2 * time.Minute)
+	clk.Advance(time.Minute)
 	assert.Equal(t, "now here", value(t, cache, "missing"))
 
 	srv2, byDefault, _ := newCache(t, kms.CacheOptions{})
@@ -176,6 +425,28 @@ func TestCacheNegative(t *testing.T) {
 		require.ErrorIs(t, err, kms.ErrSecretNotFound)
 	}
 	assert.Equal(t, 2, srv2.Requests(), "not cached by default")
+}
+
+func TestCacheStageEmptyIsCurrent(t *testing.T) {
+	srv, cache, _ := newCache(t, kms.CacheOptions{})
+	srv.PutSecretValue("db", "v1")
+	for _, stage := range []string{"", "ACSCurrent", ""} {
+		out, err := cache.GetVersionStage(ctx, "db", stage)
+		require.NoError(t, err)
+		assert.Equal(t, "v1", out.SecretData)
+	}
+	assert.Equal(t, "v1", value(t, cache, "db"))
+	assert.Equal(t, 1, srv.Requests(), "one entry for \"\" and ACSCurrent")
+	assert.Equal(t, 1, cache.Stats().Entries)
+}
+
+func TestCacheEmptyName(t *testing.T) {
+	_, cache, _ := newCache(t, kms.CacheOptions{})
+	_, err := cache.Get(ctx, "")
+	require.ErrorIs(t, err, signer.ErrInvalidInput)
+	_, err = cache.Refresh(ctx, "")
+	require.ErrorIs(t, err, signer.ErrInvalidInput)
+	assert.Zero(t, cache.Stats().Entries)
 }
 
 func TestCacheStagesRefreshInvalidate(t *testing.T) {
@@ -197,8 +468,54 @@ func TestCacheStagesRefreshInvalidate(t *testing.T) {
 	assert.Equal(t, "v2", prev.SecretData, "Refresh dropped the other stages too")
 	assert.Equal(t, requests+1, srv.Requests())
 	cache.Invalidate("db")
+	assert.Zero(t, cache.Stats().Entries)
 	value(t, cache, "db")
 	assert.Equal(t, requests+2, srv.Requests())
+}
+
+// Refresh does not settle for a fetch that started before it.
+func TestCacheRefreshWaitsOutRunningFetch(t *testing.T) {
+	f := newFakeKMS()
+	cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: time.Minute})
+	value(t, cache, "db")
+	hold, started := make(chan struct{}), make(chan struct{}, 1)
+	f.set(func(f *fakeKMS) { f.hold, f.started = hold, started })
+	clk.Advance(9*time.Minute + 30*time.Second)
+	value(t, cache, "db") // starts a refresh that reads version 1
+	<-started
+	f.set(func(f *fakeKMS) { f.version, f.hold, f.started = 2, nil, nil }) // rotated after it began
+	got := make(chan string, 1)
+	go func() {
+		out, err := cache.Refresh(ctx, "db")
+		if assert.NoError(t, err) {
+			got <- out.SecretData
+		}
+		close(got)
+	}()
+	close(hold)
+	assert.Equal(t, "value-2", <-got)
+	fetches, _ := f.count()
+	assert.Equal(t, 3, fetches)
+}
+
+func TestCacheCloseWhileFetchHangs(t *testing.T) {
+	f := newFakeKMS()
+	cache, _ := fakeCache(t, f, kms.CacheOptions{})
+	started := make(chan struct{}, 1)
+	f.set(func(f *fakeKMS) { f.hold, f.started = make(chan struct{}), started }) // never released
+	errs := make(chan error, 1)
+	go func() {
+		_, err := cache.Get(ctx, "db")
+		errs <- err
+	}()
+	<-started
+	within(t, 10*time.Second, "Close with a hung fetch", cache.Close)
+	require.ErrorIs(t, <-errs, kms.ErrCacheClosed, "the waiting caller is told")
+	_, err := cache.Get(ctx, "db")
+	require.ErrorIs(t, err, kms.ErrCacheClosed)
+	_, err = cache.Refresh(ctx, "db")
+	require.ErrorIs(t, err, kms.ErrCacheClosed)
+	cache.Close() // again: no effect
 }
 
 func TestCacheCloseLeavesNoGoroutine(t *testing.T) {
@@ -209,21 +526,21 @@ func TestCacheCloseLeavesNoGoroutine(t *testing.T) {
 	srv.FailNext(kmstest.Fault{Delay: time.Hour}) // the background refresh hangs
 	clk.Advance(9*time.Minute + 30*time.Second)
 	value(t, cache, "db")
-	require.Eventually(t, func() bool { return srv.Requests() == 2 }, 5*time.Second, time.Millisecond)
-	cache.Close() // cancels the hung refresh and waits for it
+	require.Eventually(t, func() bool { return srv.Requests() == 2 }, 10*time.Second, time.Millisecond)
+	within(t, 10*time.Second, "Close", cache.Close) // cancels the hung refresh and waits for it
 	_, err := cache.Get(ctx, "db")
 	require.ErrorIs(t, err, kms.ErrCacheClosed)
 	srv.Close()
 	srv.HTTPClient().CloseIdleConnections()
 	// Polled here, not with require.Eventually, whose condition runs in a
 	// goroutine of its own.
-	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > before && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
 	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "goroutines left after Close")
 }
 
-func TestCacheHitAllocatesNothing(t *testing.T) {
+func TestCacheHitAllocatesOnce(t *testing.T) {
 	srv, cache, _ := newCache(t, kms.CacheOptions{})
 	srv.PutSecretValue("db", "v1")
 	value(t, cache, "db")
@@ -232,7 +549,7 @@ func TestCacheHitAllocatesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	assert.Zero(t, allocs)
+	assert.Equal(t, 1.0, allocs, "the caller's copy, nothing else")
 }
 
 func TestCacheWithoutClient(t *testing.T) {
@@ -243,40 +560,89 @@ func TestCacheWithoutClient(t *testing.T) {
 	assert.Contains(t, err.Error(), "no client")
 }
 
-// hitCache returns a cache already holding "db".
-func hitCache(b *testing.B) *kms.Cache {
-	b.Helper()
-	srv := kmstest.NewServer()
-	b.Cleanup(srv.Close)
-	srv.PutSecretValue("db", "v1")
-	c, err := srv.Client()
-	require.NoError(b, err)
-	cache := kms.NewCache(c, kms.CacheOptions{})
-	b.Cleanup(cache.Close)
-	_, err = cache.Get(ctx, "db")
-	require.NoError(b, err)
-	return cache
+// A fetch that returns neither a value nor an error (a broken test double,
+// say) is an error for the caller, never a nil output.
+func TestCacheFetchWithoutValue(t *testing.T) {
+	cache := kms.NewCache(nil, kms.CacheOptions{})
+	defer cache.Close()
+	kms.SetCacheFetch(cache, func(context.Context, string, string, bool) (*kms.GetSecretValueOutput, error) { return nil, nil })
+	_, err := cache.Get(ctx, "db")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no value")
+	assert.Equal(t, int64(1), cache.Stats().Errors)
 }
 
-func BenchmarkCacheHit(b *testing.B) {
-	cache := hitCache(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := cache.Get(ctx, "db"); err != nil {
-			b.Fatal(err)
-		}
-	}
+func TestCacheRefreshContext(t *testing.T) {
+	f := newFakeKMS()
+	cache, _ := fakeCache(t, f, kms.CacheOptions{})
+	//lint:ignore SA1012 a nil context is a caller's mistake the cache survives
+	out, err := cache.Refresh(nil, "db")
+	require.NoError(t, err)
+	assert.Equal(t, "value-1", out.SecretData)
+
+	hold, started := make(chan struct{}), make(chan struct{}, 2)
+	f.set(func(f *fakeKMS) { f.hold, f.started = hold, started })
+	gaveUp, cancel := context.WithCancel(ctx)
+	errs := make(chan error, 1)
+	go func() {
+		_, err := cache.Refresh(gaveUp, "db")
+		errs <- err
+	}()
+	<-started
+	cancel()
+	require.ErrorIs(t, <-errs, context.Canceled, "the caller's context ends its wait")
+	close(hold)
+	kms.WaitCacheFetches(cache)
+	fetches, _ := f.count()
+	assert.Equal(t, 2, fetches)
 }
 
-func BenchmarkCacheHitParallel(b *testing.B) {
-	cache := hitCache(b)
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if _, err := cache.Get(ctx, "db"); err != nil {
-				b.Error(err)
-				return
+// Refresh behind a running fetch: a failure of that fetch is not
+// Refresh's answer (it fetches again), but the end of its context is.
+func TestCacheRefreshBehindRunningFetch(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		runningErr error
+		cancel     bool
+		want       string
+	}{
+		{"the running fetch fails", &kms.APIError{StatusCode: 503, Code: "ServiceUnavailable"}, false, "value-2"},
+		{"the caller gives up", nil, true, "error: context canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeKMS()
+			cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: time.Minute})
+			value(t, cache, "db")
+			hold, started := make(chan struct{}), make(chan struct{}, 1)
+			f.set(func(f *fakeKMS) { f.hold, f.started, f.err = hold, started, tc.runningErr })
+			clk.Advance(9*time.Minute + 30*time.Second)
+			value(t, cache, "db") // a background refresh, held
+			<-started
+			f.set(func(f *fakeKMS) { f.version, f.started, f.err = 2, nil, nil })
+			refreshCtx, cancel := context.WithCancel(ctx)
+			got := make(chan string, 1)
+			go func() {
+				if out, err := cache.Refresh(refreshCtx, "db"); err != nil {
+					got <- "error: " + err.Error()
+				} else {
+					got <- out.SecretData
+				}
+			}()
+			if tc.cancel {
+				cancel()
+			} else {
+				close(hold)
 			}
-		}
-	})
+			select {
+			case v := <-got:
+				assert.Equal(t, tc.want, v)
+			case <-time.After(10 * time.Second):
+				t.Fatal("Refresh did not return") // liveness bound
+			}
+			cancel()
+			if tc.cancel {
+				close(hold)
+			}
+		})
+	}
 }

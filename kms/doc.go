@@ -105,9 +105,14 @@
 //
 // # Caching
 //
-// Cache serves GetSecretValue from memory with a TTL, refresh ahead of
-// expiry, bounded staleness when KMS fails, single flight for concurrent
-// misses and LRU bounds; see NewCache.
+// Cache serves GetSecretValue from memory: a TTL with jittered expiry (so a
+// fleet started together does not refresh together), refresh ahead of
+// expiry, stale-while-revalidate within MaxStale (an expired value is
+// returned at once while one background fetch runs), single flight for
+// concurrent misses, backoff after failed background fetches that honours
+// the service's retry-after, an OnChange hook on rotation, and LRU bounds.
+// Hits take no lock, and each caller gets its own copy of the output; see
+// NewCache and CacheOptions.
 //
 // # Testing
 //
