@@ -143,7 +143,6 @@ func (e *APIError) Class() error {
 	return classOf(e.Code)
 }
 
-
 // ServerStringToSign returns the string to sign the service computed, which
 // it quotes in SignatureDoesNotMatch and IncompleteSignature messages after
 // "server string to sign is:", or "" when the message has none. Compare it
