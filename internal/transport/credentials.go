@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
@@ -28,6 +29,8 @@ type credGuard struct {
 	static   *signer.StaticCredentialsProvider
 	timeout  time.Duration // bound on one wait for the provider; 0: none
 	now      func() time.Time
+
+	waiters atomic.Int32 // callers waiting on a retrieval; for tests
 
 	mu       sync.Mutex
 	inflight *credCall
@@ -89,6 +92,8 @@ func (g *credGuard) get(ctx context.Context) (signer.Credentials, error) {
 		return c, nil
 	}
 	g.mu.Unlock()
+	g.waiters.Add(1)
+	defer g.waiters.Add(-1)
 	var expired <-chan time.Time
 	if g.timeout > 0 {
 		t := time.NewTimer(g.timeout)
