@@ -51,9 +51,10 @@ type Server struct {
 }
 
 type config struct {
-	keys []fakegw.Key
-	now  func() time.Time
-	tls  bool
+	keys  []fakegw.Key
+	now   func() time.Time
+	tls   bool
+	limit *fakegw.RateLimit // WithRateLimit
 }
 
 // Option configures NewServer.
@@ -88,7 +89,7 @@ func NewServer(opts ...Option) *Server {
 	if len(cfg.keys) == 0 {
 		cfg.keys = []fakegw.Key{{ID: DefaultAccessKeyID, Secret: DefaultAccessKeySecret}}
 	}
-	s := &Server{gw: &fakegw.Gateway{Product: "Kms", Keys: cfg.keys, Now: cfg.now}, secrets: map[string]*Secret{}}
+	s := &Server{gw: &fakegw.Gateway{Product: "Kms", Keys: cfg.keys, Now: cfg.now, Limit: cfg.limit}, secrets: map[string]*Secret{}}
 	if cfg.tls {
 		s.hs = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
 	} else {
