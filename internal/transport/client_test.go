@@ -223,12 +223,14 @@ type doerFunc func(*http.Request) (*http.Response, error)
 func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
-	ctx, cancel := context.WithCancel(bg())
+	ctx, cancel := context.WithTimeout(bg(), 2*time.Hour) // time for the hour's wait
+	defer cancel()
 	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Acs-Retry-After", "3600000")
 		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
 	})
-	// The answer is read in full, then the context ends: the client is
-	// about to sleep an hour before attempt 2.
+	// The answer is read in full, then the context ends: the service asked
+	// for an hour, so the client is about to sleep an hour before attempt 2.
 	cancelAfterAnswer := doerFunc(func(r *http.Request) (*http.Response, error) {
 		resp, err := http.DefaultClient.Do(r)
 		if err != nil {
@@ -246,7 +248,9 @@ func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	select {
 	case err := <-done:
 		require.ErrorIs(t, err, context.Canceled)
-		require.ErrorIs(t, err, signer.ErrServiceUnavailable, "the last answer is kept")
+		var apiErr *signer.APIError
+		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+		assert.Equal(t, time.Hour, apiErr.RetryAfter)
 		assert.Contains(t, err.Error(), "busy")
 		assert.Equal(t, int32(1), s.calls.Load())
 	case <-time.After(10 * time.Second): // liveness bound: the backoff is an hour
