@@ -40,15 +40,15 @@ func (h *halfRand) draw(n time.Duration) time.Duration {
 }
 
 var (
-	throttled    = &signer.APIError{StatusCode: 400, Code: "Throttling.User"}
-	unavailable  = &signer.APIError{StatusCode: 503, Code: "ServiceUnavailable"}
-	plain500     = &signer.APIError{StatusCode: 500}
-	plain502     = &signer.APIError{StatusCode: 502, Message: "<html>"}
-	plain400     = &signer.APIError{StatusCode: 400}
-	plain429     = &signer.APIError{StatusCode: 429, Message: "Too Many Requests"}
-	notFound     = &signer.APIError{StatusCode: 404, Code: "Forbidden.ResourceNotFound"}
-	connRefused  = errors.New("dial tcp: connection refused")
-	untrustedErr = fmt.Errorf("tls: %w", x509.UnknownAuthorityError{})
+	throttled      = &signer.APIError{StatusCode: 400, Code: "Throttling.User"}
+	unavailable    = &signer.APIError{StatusCode: 503, Code: "ServiceUnavailable"}
+	plain500       = &signer.APIError{StatusCode: 500}
+	plain502       = &signer.APIError{StatusCode: 502, Message: "<html>"}
+	plain400       = &signer.APIError{StatusCode: 400}
+	plain429       = &signer.APIError{StatusCode: 429, Message: "Too Many Requests"}
+	notFound       = &signer.APIError{StatusCode: 404, Code: "Forbidden.ResourceNotFound"}
+	errConnRefused = errors.New("dial tcp: connection refused")
+	errUntrusted   = fmt.Errorf("tls: %w", x509.UnknownAuthorityError{})
 )
 
 func waitAsked(d time.Duration) *signer.APIError {
@@ -69,7 +69,7 @@ func TestDelayTable(t *testing.T) {
 		{name: "first attempt, client healthy", a: Attempt{Number: 1}},
 		{name: "failure, retry 1: base 100ms", a: Attempt{Number: 2, Err: unavailable, Failures: 1}, want: 50 * time.Millisecond, ceiling: 100 * time.Millisecond},
 		{name: "failure, retry 2: doubles", a: Attempt{Number: 3, Err: plain500, Failures: 2}, want: 100 * time.Millisecond, ceiling: 200 * time.Millisecond},
-		{name: "failure, retry 5 of 10", opts: StandardOptions{MaxAttempts: 10}, a: Attempt{Number: 6, Err: connRefused, Failures: 5}, want: 800 * time.Millisecond, ceiling: 1600 * time.Millisecond},
+		{name: "failure, retry 5 of 10", opts: StandardOptions{MaxAttempts: 10}, a: Attempt{Number: 6, Err: errConnRefused, Failures: 5}, want: 800 * time.Millisecond, ceiling: 1600 * time.Millisecond},
 		{name: "failure, capped by MaxBackoff", opts: StandardOptions{MaxAttempts: 10, MaxBackoff: time.Second}, a: Attempt{Number: 6, Err: plain502, Failures: 5}, want: 500 * time.Millisecond, ceiling: time.Second},
 		{name: "failure, huge exponent stays capped", opts: StandardOptions{MaxAttempts: 100, MaxBackoff: 3 * time.Second}, a: Attempt{Number: 70, Err: plain500, Failures: 69}, want: 1500 * time.Millisecond, ceiling: 3 * time.Second},
 		{name: "failure, attempts spent", a: Attempt{Number: 4, Err: unavailable, Failures: 3}, stopWith: unavailable},
@@ -92,7 +92,7 @@ func TestDelayTable(t *testing.T) {
 		{name: "a deadline lifts the no-deadline bound", streak: 1, ctx: withDeadline(time.Hour), a: Attempt{Number: 90, Err: throttled, Throttles: 89, Waited: 10 * time.Minute}, want: 500 * time.Millisecond, ceiling: time.Second},
 		{name: "not found never retried", a: Attempt{Number: 2, Err: notFound, Failures: 1}, stopWith: notFound},
 		{name: "unclassified 4xx never retried", a: Attempt{Number: 2, Err: plain400, Failures: 1}, stopWith: plain400},
-		{name: "untrusted certificate never retried", a: Attempt{Number: 2, Err: untrustedErr, Failures: 1}, stopWith: untrustedErr},
+		{name: "untrusted certificate never retried", a: Attempt{Number: 2, Err: errUntrusted, Failures: 1}, stopWith: errUntrusted},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,9 +308,9 @@ func TestClassify(t *testing.T) {
 		{notFound, Fatal, 0},
 		{&signer.APIError{StatusCode: 500, Code: "InvalidParameter"}, Fatal, 0},
 		{&signer.APIError{StatusCode: 500, Code: "SignatureDoesNotMatch"}, Fatal, 0},
-		{connRefused, Failed, 0},
+		{errConnRefused, Failed, 0},
 		{context.DeadlineExceeded, Failed, 0},
-		{untrustedErr, Fatal, 0},
+		{errUntrusted, Fatal, 0},
 		{fmt.Errorf("x: %w", x509.HostnameError{}), Fatal, 0},
 		{fmt.Errorf("x: %w", x509.CertificateInvalidError{}), Fatal, 0},
 	}
