@@ -51,3 +51,25 @@ func TestStaticProviderTakesTheFastPath(t *testing.T) {
 	var typedNil *signer.StaticCredentialsProvider
 	assert.Nil(t, newCredGuard(typedNil, 0).static)
 }
+
+func TestGuardProvides(t *testing.T) {
+	p := &blockingProvider{}
+	q := &blockingProvider{}
+	cases := []struct {
+		name  string
+		guard signer.CredentialsProvider
+		asked signer.CredentialsProvider
+		want  bool
+	}{
+		{"both the default chain", nil, nil, true},
+		{"default chain, asked for p", nil, p, false},
+		{"p, asked for the default chain", p, nil, false},
+		{"p, asked for p", p, p, true},
+		{"p, asked for q", p, q, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, newCredGuard(tc.guard, 0).provides(tc.asked))
+		})
+	}
+}
