@@ -179,9 +179,7 @@ func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
 
 // jitter draws from [0, min(ceiling, base*2^(n-1))).
 func (s *Standard) jitter(base time.Duration, n int, ceiling time.Duration) time.Duration {
-	if n < 1 {
-		n = 1
-	}
+	n = max(n, 1)
 	if n < 32 { // beyond, the shift overflows and the ceiling applies anyway
 		if c := base << (n - 1); c > 0 && c < ceiling {
 			ceiling = c

@@ -67,6 +67,8 @@ func TestDelayTable(t *testing.T) {
 		stopWith error         // the call ends with this error instead
 	}{
 		{name: "first attempt, client healthy", a: Attempt{Number: 1}},
+		{name: "first attempt past the deadline: left to the attempt", ctx: withDeadline(-time.Millisecond), a: Attempt{Number: 1}},
+		{name: "failure, Failures 0 counts as the first retry", opts: StandardOptions{MaxAttempts: 2}, a: Attempt{Number: 2, Err: unavailable}, want: 50 * time.Millisecond, ceiling: 100 * time.Millisecond},
 		{name: "failure, retry 1: base 100ms", a: Attempt{Number: 2, Err: unavailable, Failures: 1}, want: 50 * time.Millisecond, ceiling: 100 * time.Millisecond},
 		{name: "failure, retry 2: doubles", a: Attempt{Number: 3, Err: plain500, Failures: 2}, want: 100 * time.Millisecond, ceiling: 200 * time.Millisecond},
 		{name: "failure, retry 5 of 10", opts: StandardOptions{MaxAttempts: 10}, a: Attempt{Number: 6, Err: errConnRefused, Failures: 5}, want: 800 * time.Millisecond, ceiling: 1600 * time.Millisecond},
