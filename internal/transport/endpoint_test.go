@@ -105,8 +105,12 @@ func TestDefaultHTTPClient(t *testing.T) {
 	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
 	assert.Equal(t, 10*time.Second, tr.ResponseHeaderTimeout)
 	assert.Equal(t, 100, tr.MaxIdleConnsPerHost, "a busy service keeps its connections")
+	assert.Equal(t, 90*time.Second, tr.IdleConnTimeout)
+	assert.Equal(t, 5*time.Second, defaultDialer.Timeout)
+	assert.Equal(t, 30*time.Second, defaultDialer.KeepAlive)
 	assert.Equal(t, 256, tr.MaxIdleConns)
 	assert.Equal(t, 5*time.Second, tr.TLSHandshakeTimeout)
+	assert.Equal(t, time.Second, tr.ExpectContinueTimeout)
 	assert.NotNil(t, tr.Proxy)
 }
 

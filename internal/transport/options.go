@@ -183,6 +183,10 @@ func userAgent(extra string) string {
 // to another host). The whole-attempt bound is Options.AttemptTimeout.
 func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
 
+// defaultDialer is the default client's dialer: 5s to connect, TCP
+// keep-alives every 30s.
+var defaultDialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+
 var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 	t, ok := http.DefaultTransport.(*http.Transport)
 	if ok {
@@ -190,7 +194,7 @@ var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 	} else {
 		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	}
-	t.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.DialContext = defaultDialer.DialContext
 	t.TLSHandshakeTimeout = 5 * time.Second
 	t.ResponseHeaderTimeout = 10 * time.Second
 	t.ExpectContinueTimeout = time.Second
