@@ -22,25 +22,29 @@ const maxRetryAfter = 24 * time.Hour
 // now). A missing, malformed, negative or past value is zero.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("X-Acs-Retry-After")); v != "" {
-		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 {
-			return min(time.Duration(min(ms, int64(maxRetryAfter/time.Millisecond)))*time.Millisecond, maxRetryAfter)
-		}
-		return 0
+		return count(v, time.Millisecond)
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		return time.Duration(min(s, int64(maxRetryAfter/time.Second))) * time.Second
+	if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return count(v, time.Second)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+// count reads v as a number of units, clamped to [0, maxRetryAfter];
+// anything but an integer that fits int64 is zero.
+func count(v string, unit time.Duration) time.Duration {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(min(max(n, 0), int64(maxRetryAfter/unit))) * unit
 }
 
 // Do sends r, re-signing every attempt with fresh credentials, time and
