@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -192,4 +193,80 @@ func TestRetryerOptionUsed(t *testing.T) {
 	v, err := c.With(Options{Endpoint: s.URL, Retryer: rt})
 	require.NoError(t, err)
 	assert.Same(t, rt, v.s.retryer)
+}
+
+// attemptLog is a Retryer that allows everything at once and logs what
+// the loop tells it.
+type attemptLog struct {
+	mu       sync.Mutex
+	attempts []retry.Attempt
+	records  []error
+	delay    time.Duration
+}
+
+func (l *attemptLog) Delay(_ context.Context, a retry.Attempt) (time.Duration, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.attempts = append(l.attempts, a)
+	if a.Number > 4 {
+		return 0, a.Err
+	}
+	if a.Number == 1 {
+		return 0, nil
+	}
+	return l.delay, nil
+}
+
+func (l *attemptLog) Record(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.records = append(l.records, err)
+}
+
+func (l *attemptLog) Sleep(context.Context, time.Duration) bool { return true }
+
+// TestLoopTellsTheRetryer: the loop asks before every attempt with the
+// call's state (number, last failure, failures and throttles counted apart,
+// time waited) and records every outcome.
+func TestLoopTellsTheRetryer(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		switch n {
+		case 1, 3:
+			writeJSON(w, 429, `{"Code":"Throttling"}`)
+		case 2:
+			writeJSON(w, 503, `{"Code":"ServiceUnavailable"}`)
+		default:
+			writeJSON(w, 200, okBody)
+		}
+	})
+	l := &attemptLog{delay: 7 * time.Millisecond}
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = l })
+	_, err := c.Do(bg(), getSecretRequest())
+	require.NoError(t, err)
+	require.Len(t, l.attempts, 4)
+	type state struct {
+		number, failures, throttles int
+		waited                      time.Duration
+		class                       error
+	}
+	var got []state
+	for _, a := range l.attempts {
+		st := state{a.Number, a.Failures, a.Throttles, a.Waited, nil}
+		var e *signer.APIError
+		if errors.As(a.Err, &e) {
+			st.class = e.Class()
+		}
+		got = append(got, st)
+	}
+	assert.Equal(t, []state{
+		{1, 0, 0, 0, nil},
+		{2, 0, 1, 0, signer.ErrThrottled},
+		{3, 1, 1, 7 * time.Millisecond, signer.ErrServiceUnavailable},
+		{4, 1, 2, 14 * time.Millisecond, signer.ErrThrottled},
+	}, got)
+	require.Len(t, l.records, 4)
+	assert.Nil(t, l.records[3], "the success is recorded")
+	for _, r := range l.records[:3] {
+		require.Error(t, r)
+	}
 }
