@@ -32,10 +32,7 @@ func (st *state) reserve(now time.Time) (time.Duration, bool) {
 	}
 	st.refill(now)
 	st.tokens--
-	if st.tokens >= 0 {
-		return 0, true
-	}
-	return time.Duration(-st.tokens * float64(BudgetRefill)), true
+	return time.Duration(max(0, -st.tokens) * float64(BudgetRefill)), true
 }
 
 // cancel gives back a token reserve took for an attempt not made.

@@ -177,18 +177,14 @@ func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
 	return s.o.Sleep(sctx, d) || ctx.Err() == nil
 }
 
-// jitter draws from [0, min(ceiling, base*2^(n-1))).
+// jitter draws from [0, min(ceiling, base*2^(n-1))). base and ceiling are
+// positive (the defaults see to MaxBackoff), so the draw's bound is too.
 func (s *Standard) jitter(base time.Duration, n int, ceiling time.Duration) time.Duration {
-	n = max(n, 1)
-	if n < 32 { // beyond, the shift overflows and the ceiling applies anyway
-		if c := base << (n - 1); c > 0 && c < ceiling {
-			ceiling = c
-		}
+	c := base
+	for i := 1; i < n && c < ceiling; i++ { // stops doubling at the ceiling: no overflow
+		c <<= 1
 	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return s.o.Rand(ceiling)
+	return s.o.Rand(min(c, ceiling))
 }
 
 // sleep waits d or until ctx ends, whichever is first, and reports whether

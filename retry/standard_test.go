@@ -163,13 +163,17 @@ func TestBudget(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, time.Duration(i)*BudgetRefill, d, "queued attempt %d", i)
 	}
-	now = now.Add(10 * time.Second) // refills 10: 3 owed, 5 at most kept
+	now = now.Add(1500 * time.Millisecond) // 3 owed, 1.5 earned: the next is 2.5s away
+	d, err := s.Delay(ctx, first)
+	require.NoError(t, err)
+	assert.Equal(t, 2500*time.Millisecond, d)
+	now = now.Add(10 * time.Second) // refills 10: 2.5 owed, 5 at most kept
 	for range DefaultBudget {
 		d, err := s.Delay(ctx, first)
 		require.NoError(t, err)
 		assert.Zero(t, d)
 	}
-	d, err := s.Delay(ctx, first)
+	d, err = s.Delay(ctx, first)
 	require.NoError(t, err)
 	assert.Equal(t, BudgetRefill, d)
 
