@@ -94,14 +94,18 @@
 //
 // # Retries
 //
-// A call makes up to Options.RetryMaxAttempts attempts (default 3), each
-// signed afresh and bounded by Options.AttemptTimeout (default 10s).
-// Connection errors, HTTP 5xx, throttling, ServiceUnavailable and
-// InternalFailure are retried with full-jitter exponential backoff (base
-// 100ms, 500ms for throttling, capped by RetryMaxBackoff); credential,
-// permission, parameter and not-found errors never are. A clock-skew answer
-// teaches the client the service's time (from the Date header) and is
-// retried once at once. Backoff never sleeps past the context's deadline.
+// Every attempt is signed afresh and bounded by Options.AttemptTimeout
+// (default 10s). Throttled answers (throttling codes, any HTTP 429, any
+// answer asking for a wait with x-acs-retry-after) are retried for as long
+// as the context allows, after the wait the service asked for plus full
+// jitter; connection errors, HTTP 5xx, ServiceUnavailable and
+// InternalFailure up to Options.RetryMaxAttempts attempts (default 3), with
+// a retry budget shared by the client's calls that holds a failing client
+// near one request per second. Credential, permission, parameter and
+// not-found errors are never retried. A clock-skew answer teaches the client
+// the service's time (from the Date header) and is retried once at once. No
+// wait passes the context's deadline. The policy is package retry's
+// Standard; Options.Retryer replaces it.
 //
 // # Caching
 //

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -44,13 +45,23 @@ type Options struct {
 	// response-header timeouts, TLS 1.2+ with verification, proxies from the
 	// environment, and redirects not followed.
 	HTTPClient HTTPClient
-	// RetryMaxAttempts is the number of attempts per call; 1 means no retry.
-	// Zero: 3.
+	// RetryMaxAttempts is the number of attempts per call for failures
+	// other than throttling (5xx, connection errors); throttled answers are
+	// retried for as long as the call's context allows (without a
+	// deadline, for up to a minute of waiting). 1 means no retry at all,
+	// throttling included. Zero: 3. See package retry.
 	RetryMaxAttempts int
-	// RetryMaxBackoff caps one backoff sleep. Zero: 20s.
+	// RetryMaxBackoff caps one wait between attempts, a wait the service
+	// asked for included. Zero: 20s.
 	RetryMaxBackoff time.Duration
-	// AttemptTimeout bounds one attempt. Zero: 10s. The call as a whole is
-	// bounded by its context.
+	// Retryer, when set, is the retry policy instead of the default one
+	// (retry.Standard built from RetryMaxAttempts and RetryMaxBackoff,
+	// which are then ignored). Set it to a retry.NewStandard with your own
+	// clock, sleep or randomness to test your code's retries. The default
+	// policy's retry budget is shared by all calls of one Client.
+	Retryer retry.Retryer
+	// AttemptTimeout bounds one attempt, and one wait for the credentials
+	// provider. Zero: 10s. The call as a whole is bounded by its context.
 	AttemptTimeout time.Duration
 	// SignatureVersion is signer.V1 (ROA v1, HMAC-SHA1; the zero value) or
 	// signer.V3 (ACS3-HMAC-SHA256).
@@ -67,6 +78,7 @@ func (o Options) transport() transport.Options {
 		Region: o.Region, Endpoint: o.Endpoint, Network: o.Network, Credentials: o.Credentials,
 		HTTPClient: o.HTTPClient, RetryMaxAttempts: o.RetryMaxAttempts, RetryMaxBackoff: o.RetryMaxBackoff,
 		AttemptTimeout: o.AttemptTimeout, SignatureVersion: o.SignatureVersion, Logger: o.Logger, UserAgent: o.UserAgent,
+		Retryer: o.Retryer,
 	}
 }
 

@@ -54,11 +54,13 @@
 //
 // # Retries
 //
-// As in package kms: up to RetryMaxAttempts attempts (default 3), each signed
-// afresh, for connection errors, 5xx, throttling and transient service codes,
-// including those SAE reports with "Success": false; full-jitter backoff that
-// never sleeps past the context's deadline; one immediate retry after a
-// clock-skew answer.
+// As in package kms (policy: package retry): throttling retried for as long
+// as the context allows, honouring x-acs-retry-after and Retry-After;
+// connection errors, 5xx and transient service codes (including those SAE
+// reports with "Success": false) up to RetryMaxAttempts attempts (default
+// 3) within a retry budget shared by the client's calls; every attempt
+// signed afresh; no wait past the context's deadline; one immediate retry
+// after a clock-skew answer.
 //
 // # Testing
 //

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/alisecret/alisecret-go/internal/optiontest"
+	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -17,6 +18,7 @@ func TestEveryOptionReachesTheTransport(t *testing.T) {
 	optiontest.Check(t, Options.transport, map[reflect.Type]any{
 		reflect.TypeFor[signer.CredentialsProvider](): signer.StaticCredentials("LTAIoptions", "options-secret", ""),
 		reflect.TypeFor[HTTPClient]():                 &http.Client{Timeout: 7},
+		reflect.TypeFor[retry.Retryer]():              retry.NewStandard(retry.StandardOptions{}),
 		reflect.TypeFor[*slog.Logger]():               slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 }

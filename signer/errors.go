@@ -2,6 +2,7 @@ package signer
 
 import (
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -10,8 +11,12 @@ import (
 // Error classes. An *APIError matches them with errors.Is by its Code, never
 // by the HTTP status alone: Alibaba Cloud answers HTTP 404 both for a missing
 // secret and for an unknown access key, and SAE answers HTTP 400 for a
-// missing secret. An APIError with an empty Code (a proxy's HTML page, say)
-// matches no class; its StatusCode still tells what came back.
+// missing secret. The one exception is ErrThrottled, which an answer also
+// matches by HTTP 429 (whatever its body) or by a server-requested wait
+// (RetryAfter > 0), because a gateway that sheds load says so before it
+// looks at the request. Otherwise an APIError with an empty Code (a proxy's
+// HTML page, say) matches no class; its StatusCode still tells what came
+// back.
 var (
 	// ErrNotFound: the named resource does not exist
 	// (Forbidden.ResourceNotFound, InvalidSecretId.NotFound,
@@ -19,7 +24,10 @@ var (
 	// InvalidAccessKeyId.NotFound).
 	ErrNotFound = errors.New("resource not found")
 	// ErrThrottled: the request was rate limited (Throttling, Throttling.User,
-	// Throttling.Api, Rejected.Throttling). Retried by default.
+	// Throttling.Api, Rejected.Throttling, any HTTP 429, any answer that
+	// asked for a wait through x-acs-retry-after or Retry-After, whatever
+	// its code). Retried by default for as long as the caller's context
+	// allows.
 	ErrThrottled = errors.New("request throttled")
 	// ErrAccessDenied: the credentials are valid but not allowed to do this
 	// (Forbidden.NoPermission, Forbidden.RAM, NoPermission, Forbidden.InDebt...).
@@ -73,7 +81,9 @@ type APIError struct {
 
 	// RetryAfter is the least wait the service asked for before the next
 	// attempt (the x-acs-retry-after header in milliseconds, or Retry-After
-	// in seconds or as an HTTP date); zero when it asked for none.
+	// in seconds or as an HTTP date); zero when it asked for none or sent a
+	// value that is not a wait. A positive RetryAfter makes the error
+	// ErrThrottled.
 	RetryAfter time.Duration
 }
 
@@ -117,15 +127,21 @@ func (e *APIError) ErrorCode() string { return e.Code }
 // ErrorMessage returns Message.
 func (e *APIError) ErrorMessage() string { return e.Message }
 
-// Is reports whether the error's Code belongs to the class target names
-// (ErrNotFound, ErrThrottled, ...).
+// Is reports whether the error belongs to the class target names
+// (ErrNotFound, ErrThrottled, ...); see Class.
 func (e *APIError) Is(target error) bool {
-	return e != nil && target != nil && classOf(e.Code) == target
+	return e != nil && target != nil && e.Class() == target
 }
 
-// Class returns the class sentinel for the error's Code, or nil when the
-// code belongs to none.
-func (e *APIError) Class() error { return classOf(e.Code) }
+// Class returns the error's class sentinel: ErrThrottled for an HTTP 429
+// or an answer with a positive RetryAfter, whatever its Code; otherwise the
+// class of its Code, or nil when the code belongs to none.
+func (e *APIError) Class() error {
+	if e.StatusCode == http.StatusTooManyRequests || e.RetryAfter > 0 {
+		return ErrThrottled
+	}
+	return classOf(e.Code)
+}
 
 // ServerStringToSign returns the string to sign the service computed, which
 // it quotes in SignatureDoesNotMatch and IncompleteSignature messages after

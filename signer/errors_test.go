@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,6 +21,17 @@ func TestAPIErrorClasses(t *testing.T) {
 		"SignatureDoesNotMatch":        ErrInvalidCredentials,
 		"IncompleteSignature":          ErrInvalidCredentials,
 		"InvalidSecurityToken.Expired": ErrInvalidCredentials,
+		"InvalidSignature":             ErrInvalidCredentials,
+		"InvalidSignature.Method":      ErrInvalidCredentials,
+		"RequestTimeTooSkewed":         ErrClockSkew,
+		"AccessDenied":                 ErrAccessDenied,
+		"AccessDenied.Unauthorized":    ErrAccessDenied,
+		"NoPermission":                 ErrAccessDenied,
+		"Forbidden":                    ErrAccessDenied,
+		"EntityNotExist.Role":          ErrNotFound,
+		"InvalidParam.Bad":             ErrInvalidParameter,
+		"MissingParameter":             ErrInvalidParameter,
+		"InvalidActionX":               ErrInvalidParameter,
 		"Throttling":                   ErrThrottled,
 		"Throttling.User":              ErrThrottled,
 		"Throttling.Api":               ErrThrottled,
@@ -51,6 +63,34 @@ func TestAPIErrorClasses(t *testing.T) {
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, want, apiErr.Class())
+		})
+	}
+}
+
+// TestThrottledByStatusOrWait pins the one class a status or a requested
+// wait decides: a gateway shedding load answers 429 (or asks for a wait)
+// before it looks at the request, so its code says nothing about it.
+func TestThrottledByStatusOrWait(t *testing.T) {
+	cases := []struct {
+		name string
+		e    APIError
+		want error
+	}{
+		{"plain-text 429", APIError{StatusCode: 429, Message: "Too Many Requests"}, ErrThrottled},
+		{"429 with another code", APIError{StatusCode: 429, Code: "ServiceUnavailable"}, ErrThrottled},
+		{"503 with a wait", APIError{StatusCode: 503, Code: "ServiceUnavailable", RetryAfter: time.Second}, ErrThrottled},
+		{"400 with a wait", APIError{StatusCode: 400, RetryAfter: time.Millisecond}, ErrThrottled},
+		{"503 without a wait", APIError{StatusCode: 503, Code: "ServiceUnavailable"}, ErrServiceUnavailable},
+		{"plain-text 503", APIError{StatusCode: 503}, nil},
+		{"plain-text 428", APIError{StatusCode: 428}, nil},
+		{"plain-text 430", APIError{StatusCode: 430}, nil},
+		{"404 not found, no wait", APIError{StatusCode: 404, Code: "Forbidden.ResourceNotFound"}, ErrNotFound},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := tc.e
+			assert.Equal(t, tc.want, e.Class())
+			assert.Equal(t, tc.want == ErrThrottled, errors.Is(fmt.Errorf("w: %w", &e), ErrThrottled))
 		})
 	}
 }

@@ -44,6 +44,9 @@ type Gateway struct {
 	// gateway's own error shape (WriteError).
 	WriteFault func(w http.ResponseWriter, r *http.Request, status int, code, message string)
 
+	// Limit, when set, sheds the requests above its rate (see RateLimit).
+	Limit *RateLimit
+
 	requests atomic.Int64
 	ids      atomic.Int64
 
@@ -68,6 +71,10 @@ func (g *Gateway) FailNext(faults ...Fault) {
 func (g *Gateway) Begin(w http.ResponseWriter, r *http.Request) bool {
 	g.requests.Add(1)
 	w.Header().Set("Date", g.Now().UTC().Format(http.TimeFormat))
+	if g.Limit != nil && !g.Limit.allow(g.Now()) {
+		g.shed(w, r)
+		return true
+	}
 	g.mu.Lock()
 	if len(g.faults) == 0 {
 		g.mu.Unlock()

@@ -155,9 +155,11 @@ func callWithin(t *testing.T, tg *target, ctx context.Context, limit time.Durati
 	}
 }
 
-// TestCancelDuringBackoff: the context ends while the client sleeps before
-// its second attempt (backoff up to an hour); the call returns at once with
-// context.Canceled and keeps the answer it had.
+// TestCancelDuringBackoff: the context ends once the first answer is read,
+// before the client's wait for its second attempt; the call returns at once
+// with context.Canceled and keeps the answer it had. (The wait itself is
+// short here; transport's TestCancelDuringBackoffReturnsAtOnce cancels an
+// hour-long one.)
 func TestCancelDuringBackoff(t *testing.T) {
 	for _, svc := range targets {
 		ctx, cancel := context.WithCancel(context.Background())

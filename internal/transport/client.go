@@ -1,17 +1,13 @@
 package transport
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/wire"
-	"github.com/alisecret/alisecret-go/signer"
 )
 
 // Client sends signed requests for one service. It is safe for concurrent
@@ -35,7 +31,7 @@ func New(svc Service, o Options) (*Client, error) {
 // offset and, when o names the same credentials provider, the credentials
 // guard.
 func (c *Client) With(o Options) (*Client, error) {
-	s, err := resolve(c.svc, o, c.s.creds)
+	s, err := resolve(c.svc, o, c.s)
 	if err != nil {
 		return nil, err
 	}
@@ -119,65 +115,4 @@ func (r *Response) DecodeError(err error) error {
 		id = "none"
 	}
 	return fmt.Errorf("%s %s: decoding the response (HTTP %d, request id %s): %w", r.service, r.operation, r.StatusCode, id, err)
-}
-
-// Do sends r, re-signing every attempt with fresh credentials, time and
-// nonce, and retrying as the policy allows. The error is an *APIError for
-// an answer from the service; for a failure to get one it wraps the cause
-// (and the context's error when ctx ended the call).
-func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
-	s := c.s
-	var (
-		lastErr     error
-		skewRetried bool
-	)
-	for attempt := 1; ; attempt++ {
-		resp, apiErr, err := c.attempt(ctx, r, attempt)
-		if err == nil && apiErr == nil {
-			return resp, nil
-		}
-		retry, base := false, time.Duration(0)
-		switch {
-		case err != nil:
-			if ctx.Err() != nil {
-				return Response{}, c.ctxError(r, ctx, lastErr)
-			}
-			var fatal *fatalError
-			if errors.As(err, &fatal) {
-				return Response{}, fatal.err
-			}
-			lastErr = err
-			retry, base = retryableTransportError(err), baseBackoff
-		default:
-			lastErr = apiErr
-			if errors.Is(apiErr, signer.ErrClockSkew) && !skewRetried && c.learnSkew(resp.Header) {
-				// The request was signed with a time the service rejects:
-				// correct the clock and try once more at once, outside the
-				// attempt budget.
-				skewRetried = true
-				attempt--
-				continue
-			}
-			retry, base = retryableAPIError(apiErr)
-		}
-		if !retry || attempt >= s.maxAttempts {
-			return Response{}, lastErr
-		}
-		delay := backoff(attempt, base, s.maxBackoff)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
-			// Sleeping would outlast the caller's deadline: report the real
-			// failure now rather than a bare deadline error later.
-			return Response{}, lastErr
-		}
-		c.debug(ctx, "alisecret: retrying", slog.String("operation", r.Operation), slog.Int("attempt", attempt), slog.Duration("delay", delay))
-		if !sleep(ctx, delay) {
-			return Response{}, c.ctxError(r, ctx, lastErr)
-		}
-	}
-}
-
-func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
-	if l := c.s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
-		l.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("service", c.svc.Name))...)
-	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -188,17 +189,32 @@ func TestHungServerHonoursDeadline(t *testing.T) {
 	}
 }
 
+// TestAttemptTimeoutIsRetried: the first attempt hangs; only the
+// per-attempt timeout can end it, as the caller's HTTP client has no
+// timeout of its own and the call no deadline.
 func TestAttemptTimeoutIsRetried(t *testing.T) {
+	release := make(chan struct{})
 	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {
-			<-r.Context().Done() // hang until the client gives up on this attempt
+			select { // hang until the client gives up on this attempt
+			case <-r.Context().Done():
+			case <-release:
+			}
 			return
 		}
 		writeJSON(w, 200, okBody)
 	})
-	_, err := newTestClient(t, kmsService, s.URL, func(o *Options) { o.AttemptTimeout = 50 * time.Millisecond }).Do(bg(), getSecretRequest())
-	require.NoError(t, err)
-	assert.Equal(t, int32(2), s.calls.Load())
+	defer close(release)
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.AttemptTimeout = 50 * time.Millisecond; o.HTTPClient = &http.Client{} })
+	done := make(chan error, 1)
+	go func() { _, err := c.Do(bg(), getSecretRequest()); done <- err }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+		assert.Equal(t, int32(2), s.calls.Load())
+	case <-time.After(10 * time.Second): // liveness bound: without AttemptTimeout the first attempt never ends
+		t.Fatal("the per-attempt timeout did not end the hung attempt")
+	}
 }
 
 // doerFunc adapts a function to Doer.
@@ -207,12 +223,14 @@ type doerFunc func(*http.Request) (*http.Response, error)
 func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
-	ctx, cancel := context.WithCancel(bg())
+	ctx, cancel := context.WithTimeout(bg(), 2*time.Hour) // time for the hour's wait
+	defer cancel()
 	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Acs-Retry-After", "3600000")
 		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
 	})
-	// The answer is read in full, then the context ends: the client is
-	// about to sleep an hour before attempt 2.
+	// The answer is read in full, then the context ends: the service asked
+	// for an hour, so the client is about to sleep an hour before attempt 2.
 	cancelAfterAnswer := doerFunc(func(r *http.Request) (*http.Response, error) {
 		resp, err := http.DefaultClient.Do(r)
 		if err != nil {
@@ -230,7 +248,9 @@ func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	select {
 	case err := <-done:
 		require.ErrorIs(t, err, context.Canceled)
-		require.ErrorIs(t, err, signer.ErrServiceUnavailable, "the last answer is kept")
+		var apiErr *signer.APIError
+		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+		assert.Equal(t, time.Hour, apiErr.RetryAfter)
 		assert.Contains(t, err.Error(), "busy")
 		assert.Equal(t, int32(1), s.calls.Load())
 	case <-time.After(10 * time.Second): // liveness bound: the backoff is an hour
@@ -238,19 +258,33 @@ func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	}
 }
 
+// TestBackoffNotPastDeadline: the policy's draw (99.9ms, the top of the
+// first retry's [0, 100ms)) would end after the call's 50ms deadline, so
+// the call ends at once with the real failure, without sleeping.
 func TestBackoffNotPastDeadline(t *testing.T) {
 	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
 	})
-	ctx, cancel := context.WithTimeout(bg(), time.Minute)
+	var slept []time.Duration
+	rt := retry.NewStandard(retry.StandardOptions{
+		Rand:  func(n time.Duration) time.Duration { return n - 100*time.Microsecond },
+		Sleep: func(_ context.Context, d time.Duration) bool { slept = append(slept, d); return true },
+	})
+	ctx, cancel := context.WithTimeout(bg(), 50*time.Millisecond)
 	defer cancel()
-	// Every backoff draw from [0, 1h) is almost surely past a one-minute
-	// deadline; the call gives up with the real error instead of sleeping.
-	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxBackoff = 1000 * time.Hour; o.RetryMaxAttempts = 2 })
-	c.s.maxBackoff = 1000 * time.Hour
-	_, err := c.Do(ctx, &Request{Operation: "GetSecretValue", Method: "POST"})
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
+	_, err := c.Do(ctx, getSecretRequest())
 	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
 	require.NotErrorIs(t, err, context.DeadlineExceeded)
+	assert.Empty(t, slept)
+	assert.Equal(t, int32(1), s.calls.Load())
+
+	// With time for the draw, the same policy sleeps it and tries again.
+	ctx2, cancel2 := context.WithTimeout(bg(), time.Minute)
+	defer cancel2()
+	_, err = c.Do(ctx2, getSecretRequest())
+	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
+	assert.NotEmpty(t, slept)
 }
 
 func TestClockSkewLearnedThenSuccess(t *testing.T) {

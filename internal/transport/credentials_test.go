@@ -62,24 +62,72 @@ func TestConcurrentCallersShareOneRetrieval(t *testing.T) {
 	_, err := c.Do(ctx, getSecretRequest())
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 
-	require.Eventually(t, func() bool { return c.s.creds.inflightWaiters() }, 5*time.Second, time.Millisecond)
+	// Every caller is waiting on the one retrieval before it is released.
+	for c.s.creds.waiters.Load() < callers {
+		time.Sleep(time.Millisecond)
+	}
 	close(p.release)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	// All callers waiting during the first retrieval shared it; callers
-	// that came after it finished may have started at most a few more.
-	assert.Less(t, p.calls.Load(), int32(callers), "retrievals: %d", p.calls.Load())
-	assert.GreaterOrEqual(t, s.calls.Load(), int32(callers))
+	assert.Equal(t, int32(1), p.calls.Load(), "one retrieval shared by every caller")
+	assert.Equal(t, int32(callers), s.calls.Load())
 }
 
-// inflightWaiters reports whether a retrieval is under way; for tests.
-func (g *credGuard) inflightWaiters() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.inflight != nil
+// TestFreshCredentialsServedDuringRetrieval: while a retrieval runs,
+// callers get the previous result (younger than credFresh) at once rather
+// than queueing into a batch that would hit the transport together; an
+// older result is not served.
+func TestFreshCredentialsServedDuringRetrieval(t *testing.T) {
+	p := &blockingProvider{started: make(chan struct{}, 100), release: make(chan struct{})}
+	var now atomic.Int64
+	g := newCredGuard(p, 0)
+	g.now = func() time.Time { return time.Unix(0, now.Load()) }
+	got := make(chan error, 3)
+	get := func() { _, err := g.get(bg()); got <- err }
+
+	go get() // retrieval 1
+	<-p.started
+	p.release <- struct{}{}
+	require.NoError(t, <-got)
+
+	go get() // retrieval 2 starts and blocks
+	<-p.started
+	c, err := g.get(bg()) // served at once from retrieval 1
+	require.NoError(t, err)
+	assert.Equal(t, testAK, c.AccessKeyID)
+	assert.Equal(t, int32(1), g.waiters.Load(), "only retrieval 2's starter waits")
+
+	now.Store(int64(credFresh)) // retrieval 1's result is now too old
+	go get()
+	for g.waiters.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	p.release <- struct{}{}
+	require.NoError(t, <-got)
+	require.NoError(t, <-got)
+	assert.Equal(t, int32(2), p.calls.Load())
+}
+
+// TestHungProviderBoundedByAttemptTimeout: a provider that never answers
+// ends the call after AttemptTimeout even though the call has no deadline.
+func TestHungProviderBoundedByAttemptTimeout(t *testing.T) {
+	p := &blockingProvider{started: make(chan struct{}, 100), release: make(chan struct{})}
+	defer close(p.release)
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okBody) })
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Credentials = p; o.AttemptTimeout = 20 * time.Millisecond })
+	done := make(chan error, 1)
+	go func() { _, err := c.Do(bg(), getSecretRequest()); done <- err }()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, signer.ErrInvalidCredentials)
+		assert.Contains(t, err.Error(), "did not answer within 20ms")
+		assert.Zero(t, s.calls.Load())
+	case <-time.After(10 * time.Second): // liveness bound: the provider never answers
+		t.Fatal("a hung provider hung the call")
+	}
 }
 
 func TestFailingProviderSharedError(t *testing.T) {

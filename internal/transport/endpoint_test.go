@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -86,7 +87,12 @@ func TestOptionsValidation(t *testing.T) {
 	assert.Equal(t, DefaultRetryMaxAttempts, c.s.maxAttempts)
 	assert.Equal(t, DefaultRetryMaxBackoff, c.s.maxBackoff)
 	assert.Equal(t, DefaultAttemptTimeout, c.s.attemptTimeout)
+	assert.Equal(t, DefaultAttemptTimeout, c.s.creds.timeout, "the credentials wait is bounded too")
 	assert.Same(t, DefaultHTTPClient(), c.s.http)
+	std, ok := c.s.retryer.(*retry.Standard)
+	require.True(t, ok, "the default policy")
+	assert.Equal(t, DefaultRetryMaxAttempts, std.Options().MaxAttempts)
+	assert.Equal(t, DefaultRetryMaxBackoff, std.Options().MaxBackoff)
 }
 
 func TestDefaultHTTPClient(t *testing.T) {
@@ -98,7 +104,13 @@ func TestDefaultHTTPClient(t *testing.T) {
 	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
 	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
 	assert.Equal(t, 10*time.Second, tr.ResponseHeaderTimeout)
+	assert.Equal(t, 100, tr.MaxIdleConnsPerHost, "a busy service keeps its connections")
+	assert.Equal(t, 90*time.Second, tr.IdleConnTimeout)
+	assert.Equal(t, 5*time.Second, defaultDialer.Timeout)
+	assert.Equal(t, 30*time.Second, defaultDialer.KeepAlive)
+	assert.Equal(t, 256, tr.MaxIdleConns)
 	assert.Equal(t, 5*time.Second, tr.TLSHandshakeTimeout)
+	assert.Equal(t, time.Second, tr.ExpectContinueTimeout)
 	assert.NotNil(t, tr.Proxy)
 }
 

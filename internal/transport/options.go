@@ -1,6 +1,6 @@
 // Package transport is the request path shared by the kms and sae clients:
 // endpoint resolution, credentials retrieval, signing every attempt afresh,
-// the retry loop with full-jitter backoff, clock-skew learning, bounded
+// the retry loop (its policy in package retry), clock-skew learning, bounded
 // response reading and error decoding. The service packages only describe
 // their requests and decode their answers.
 package transport
@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -24,8 +25,8 @@ const LibraryVersion = "0.1.0"
 
 // Defaults for the zero values of Options.
 const (
-	DefaultRetryMaxAttempts = 3
-	DefaultRetryMaxBackoff  = 20 * time.Second
+	DefaultRetryMaxAttempts = retry.DefaultMaxAttempts
+	DefaultRetryMaxBackoff  = retry.DefaultMaxBackoff
 	DefaultAttemptTimeout   = 10 * time.Second
 	// MaxResponseBytes bounds how much of a response body is read.
 	MaxResponseBytes = 4 << 20
@@ -53,6 +54,9 @@ type Options struct {
 	SignatureVersion signer.Version
 	Logger           *slog.Logger
 	UserAgent        string
+	// Retryer, when set, replaces the policy built from RetryMaxAttempts
+	// and RetryMaxBackoff (which it then ignores).
+	Retryer retry.Retryer
 }
 
 // Service describes one API: its host prefix, request style and version.
@@ -81,12 +85,15 @@ type settings struct {
 	attemptTimeout time.Duration
 	sigVersion     signer.Version
 	logger         *slog.Logger
+	retryer        retry.Retryer
 	userAgent      []string // the User-Agent header value, shared by every request
 }
 
 // resolve validates o and applies the defaults. It does no I/O: the default
-// credentials chain is built on first use.
-func resolve(svc Service, o Options, guard *credGuard) (*settings, error) {
+// credentials chain is built on first use. A per-call variant (parent not
+// nil) shares the parent's credentials guard when it names the same
+// provider, and the parent's retry budget when neither sets a Retryer.
+func resolve(svc Service, o Options, parent *settings) (*settings, error) {
 	s := &settings{http: o.HTTPClient, logger: o.Logger, sigVersion: o.SignatureVersion}
 	region := o.Region
 	if region == "" {
@@ -121,13 +128,34 @@ func resolve(svc Service, o Options, guard *credGuard) (*settings, error) {
 			return nil, fmt.Errorf("%s: Options.Credentials: %w", svc.Name, err)
 		}
 	}
-	if guard != nil && guard.provides(o.Credentials) {
-		s.creds = guard
+	if parent != nil && parent.creds.provides(o.Credentials) {
+		s.creds = parent.creds
 	} else {
-		s.creds = newCredGuard(o.Credentials)
+		s.creds = newCredGuard(o.Credentials, s.attemptTimeout)
+	}
+	s.retryer = o.Retryer
+	if s.retryer == nil {
+		limits := func(r *retry.StandardOptions) { r.MaxAttempts, r.MaxBackoff = s.maxAttempts, s.maxBackoff }
+		if std, ok := parentRetryer(parent); ok {
+			s.retryer = std.Derive(limits)
+		} else {
+			var ro retry.StandardOptions
+			limits(&ro)
+			s.retryer = retry.NewStandard(ro)
+		}
 	}
 	s.userAgent = []string{userAgent(o.UserAgent)}
 	return s, nil
+}
+
+// parentRetryer returns the default policy of a client's parent, whose
+// budget a per-call variant shares.
+func parentRetryer(parent *settings) (*retry.Standard, bool) {
+	if parent == nil {
+		return nil, false
+	}
+	std, ok := parent.retryer.(*retry.Standard)
+	return std, ok
 }
 
 func orDefault[T int | time.Duration](v, def T) T {
@@ -149,10 +177,15 @@ func userAgent(extra string) string {
 // DefaultHTTPClient returns the client used when Options.HTTPClient is nil,
 // one per process so connections are reused across clients: TLS 1.2 or
 // later with verification on, proxies from the environment, a 5s dial and
-// TLS-handshake timeout, a 10s response-header timeout, 90s idle
-// connections, and redirects not followed (a signed request is never resent
+// TLS-handshake timeout, a 10s response-header timeout, up to 100 idle
+// connections per host kept 90s (a busy service re-dials nothing), and
+// redirects not followed (a signed request is never resent
 // to another host). The whole-attempt bound is Options.AttemptTimeout.
 func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
+
+// defaultDialer is the default client's dialer: 5s to connect, TCP
+// keep-alives every 30s.
+var defaultDialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 
 var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 	t, ok := http.DefaultTransport.(*http.Transport)
@@ -161,12 +194,13 @@ var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 	} else {
 		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	}
-	t.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.DialContext = defaultDialer.DialContext
 	t.TLSHandshakeTimeout = 5 * time.Second
 	t.ResponseHeaderTimeout = 10 * time.Second
 	t.ExpectContinueTimeout = time.Second
 	t.IdleConnTimeout = 90 * time.Second
-	t.MaxIdleConnsPerHost = 16
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 100
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return &http.Client{
 		Transport:     t,

@@ -2,74 +2,110 @@ package transport
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
-	"math/rand/v2"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// Backoff bases: full jitter draws a sleep from [0, min(cap, base*2^n)).
-const (
-	baseBackoff      = 100 * time.Millisecond
-	throttledBackoff = 500 * time.Millisecond
-)
+// maxRetryAfter bounds a parsed wait so arithmetic on it cannot overflow;
+// the retry policy caps it far lower (RetryMaxBackoff).
+const maxRetryAfter = 24 * time.Hour
 
-// retryableAPIError reports whether an error answer is worth another
-// attempt, and the backoff base for it. Throttling, transient service
-// failures and 5xx answers are; a credential, signature, not-found,
-// permission or parameter error never is, whatever its status.
-func retryableAPIError(e *signer.APIError) (bool, time.Duration) {
-	switch e.Class() {
-	case signer.ErrThrottled:
-		return true, throttledBackoff
-	case signer.ErrServiceUnavailable:
-		return true, baseBackoff
-	case signer.ErrInvalidCredentials, signer.ErrNotFound, signer.ErrAccessDenied, signer.ErrInvalidParameter, signer.ErrClockSkew, signer.ErrDryRun:
-		return false, 0
+// RetryAfter reads the wait an answer asks for: x-acs-retry-after in
+// milliseconds, else Retry-After in seconds or as an HTTP date (relative to
+// now). A missing, malformed, negative or past value is zero.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("X-Acs-Retry-After")); v != "" {
+		return count(v, time.Millisecond)
 	}
-	return e.StatusCode >= 500, baseBackoff
-}
-
-// retryableTransportError reports whether a failure to get any answer is
-// worth another attempt: connection errors and per-attempt timeouts are; a
-// certificate the client does not trust is not.
-func retryableTransportError(err error) bool {
-	var unknownAuth x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var verify *tls.CertificateVerificationError
-	return !errors.As(err, &unknownAuth) && !errors.As(err, &hostname) && !errors.As(err, &invalid) && !errors.As(err, &verify)
-}
-
-// backoff draws a full-jitter delay for the retry after attempt n (1-based).
-func backoff(n int, base, maxDelay time.Duration) time.Duration {
-	ceiling := maxDelay
-	if n < 30 { // beyond that the shift overflows and the cap applies anyway
-		if d := base << (n - 1); d > 0 && d < ceiling {
-			ceiling = d
-		}
-	}
-	if ceiling <= 0 {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
 		return 0
 	}
-	return rand.N(ceiling)
+	if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return count(v, time.Second)
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), maxRetryAfter)
+	}
+	return 0
 }
 
-// sleep waits d or until ctx ends, whichever is first, and reports whether
-// the full delay passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
+// count reads v as a number of units, clamped to [0, maxRetryAfter];
+// anything but an integer that fits int64 is zero.
+func count(v string, unit time.Duration) time.Duration {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
+	return time.Duration(min(max(n, 0), int64(maxRetryAfter/unit))) * unit
+}
+
+// Do sends r, re-signing every attempt with fresh credentials, time and
+// nonce, and retrying as the client's retry.Retryer allows. The error is an
+// *APIError for an answer from the service; for a failure to get one it
+// wraps the cause (and the context's error when ctx ended the call).
+func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
+	rt := c.s.retryer
+	var (
+		a           retry.Attempt
+		skewRetried bool
+	)
+	for {
+		a.Number++
+		delay, err := rt.Delay(ctx, a)
+		if err != nil {
+			return Response{}, err
+		}
+		if delay > 0 {
+			c.debug(ctx, "alisecret: retrying", slog.String("operation", r.Operation), slog.Int("attempt", a.Number), slog.Duration("delay", delay))
+			if !rt.Sleep(ctx, delay) {
+				return Response{}, c.ctxError(r, ctx, a.Err)
+			}
+			a.Waited += delay
+		}
+		resp, apiErr, err := c.attempt(ctx, r, a.Number)
+		if apiErr != nil && errors.Is(apiErr, signer.ErrClockSkew) && !skewRetried && c.learnSkew(resp.Header) {
+			// The request was signed with a time the service rejects:
+			// correct the clock and try once more at once, outside the
+			// retry policy.
+			skewRetried = true
+			resp, apiErr, err = c.attempt(ctx, r, a.Number)
+		}
+		switch {
+		case err == nil && apiErr == nil:
+			rt.Record(nil)
+			return resp, nil
+		case err != nil:
+			if ctx.Err() != nil {
+				return Response{}, c.ctxError(r, ctx, a.Err)
+			}
+			var fatal *fatalError
+			if errors.As(err, &fatal) {
+				return Response{}, fatal.err
+			}
+			a.Err = err
+		default:
+			apiErr.RetryAfter = RetryAfter(resp.Header, time.Now())
+			a.Err = apiErr
+		}
+		rt.Record(a.Err)
+		if kind, _ := retry.Classify(a.Err); kind == retry.Throttled {
+			a.Throttles++
+		} else {
+			a.Failures++
+		}
+	}
+}
+
+func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if l := c.s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+		l.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("service", c.svc.Name))...)
 	}
 }

@@ -65,9 +65,10 @@ type Server struct {
 }
 
 type config struct {
-	keys []fakegw.Key
-	now  func() time.Time
-	tls  bool
+	keys  []fakegw.Key
+	now   func() time.Time
+	tls   bool
+	limit *fakegw.RateLimit // WithRateLimit
 }
 
 // Option configures NewServer.
@@ -102,7 +103,7 @@ func NewServer(opts ...Option) *Server {
 	if len(cfg.keys) == 0 {
 		cfg.keys = []fakegw.Key{{ID: DefaultAccessKeyID, Secret: DefaultAccessKeySecret}}
 	}
-	s := &Server{gw: &fakegw.Gateway{Product: "Kms", Keys: cfg.keys, Now: cfg.now}, secrets: map[string]*Secret{}}
+	s := &Server{gw: &fakegw.Gateway{Product: "Kms", Keys: cfg.keys, Now: cfg.now, Limit: cfg.limit}, secrets: map[string]*Secret{}}
 	s.hs = fakegw.Start(http.HandlerFunc(s.serveHTTP), cfg.tls)
 	s.URL = s.hs.URL
 	return s

@@ -1,0 +1,204 @@
+package retry
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Defaults of StandardOptions' zero values.
+const (
+	// DefaultMaxAttempts bounds the attempts of a call failing otherwise
+	// than by throttling.
+	DefaultMaxAttempts = 3
+	// DefaultMaxBackoff caps one wait, the service's requested wait
+	// included.
+	DefaultMaxBackoff = 20 * time.Second
+	// DefaultMaxThrottleWait bounds the total wait of a throttled call
+	// whose context has no deadline.
+	DefaultMaxThrottleWait = time.Minute
+	// DefaultBudget is the number of attempts a failing client may make
+	// at once before it is held to one per BudgetRefill.
+	DefaultBudget = 5
+)
+
+// Backoff bases and ceilings: full jitter draws a wait from
+// [0, min(ceiling, base*2^(n-1))) for the n-th retry.
+const (
+	// FailureBackoff is the base for failures other than throttling.
+	FailureBackoff = 100 * time.Millisecond
+	// ThrottleBackoff is the base for throttled answers; n is the number of
+	// recent throttled answers of the whole client (see Standard).
+	ThrottleBackoff = time.Second
+	// ThrottleMaxBackoff caps the draw for throttled answers, so a fleet
+	// settles on the gateway's rate instead of drifting apart for minutes.
+	ThrottleMaxBackoff = 4 * time.Second
+	// BudgetRefill is how often a failing client earns one more attempt.
+	BudgetRefill = time.Second
+	// maxStreak bounds the client's throttle streak; beyond it the cap
+	// applies anyway.
+	maxStreak = 16
+)
+
+// StandardOptions configure NewStandard. Zero values take the defaults.
+type StandardOptions struct {
+	// MaxAttempts is the number of attempts per call for failures other
+	// than throttling; 1 turns every retry off, throttling included.
+	// Zero: DefaultMaxAttempts. Negative values count as 1.
+	MaxAttempts int
+	// MaxBackoff caps one wait, the service's requested wait included.
+	// Zero: DefaultMaxBackoff.
+	MaxBackoff time.Duration
+	// MaxThrottleWait bounds the total wait of a throttled call whose
+	// context has no deadline. Zero: DefaultMaxThrottleWait.
+	MaxThrottleWait time.Duration
+	// Budget is the number of attempts a failing client may make before it
+	// is held to one per BudgetRefill. Zero: DefaultBudget.
+	Budget int
+	// Now is the clock deadlines and the budget are read from.
+	// Nil: time.Now.
+	Now func() time.Time
+	// Sleep waits d or until ctx ends and reports whether d passed.
+	// Nil: a timer.
+	Sleep func(ctx context.Context, d time.Duration) bool
+	// Rand returns a uniform draw from [0, n) for n > 0.
+	// Nil: math/rand/v2's N.
+	Rand func(n time.Duration) time.Duration
+}
+
+// Standard is the default Retryer (see the package documentation). It is
+// safe for concurrent use; build it with NewStandard.
+type Standard struct {
+	o     StandardOptions
+	state *state
+}
+
+// NewStandard returns a Standard with its own budget and throttle streak.
+func NewStandard(o StandardOptions) *Standard {
+	s := &Standard{}
+	s.o = withDefaults(o)
+	s.state = &state{tokens: float64(s.o.Budget), budget: float64(s.o.Budget)}
+	return s
+}
+
+// Derive returns a Standard with the options fn changes (fn gets a copy of
+// s's), sharing s's budget and throttle streak: per-call overrides of one
+// client use it, so all its calls share one budget.
+func (s *Standard) Derive(fn func(*StandardOptions)) *Standard {
+	o := s.o
+	fn(&o)
+	return &Standard{o: withDefaults(o), state: s.state}
+}
+
+// Options returns the options in effect, defaults applied.
+func (s *Standard) Options() StandardOptions { return s.o }
+
+func withDefaults(o StandardOptions) StandardOptions {
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	o.MaxAttempts = max(o.MaxAttempts, 1)
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	if o.MaxThrottleWait <= 0 {
+		o.MaxThrottleWait = DefaultMaxThrottleWait
+	}
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.Rand == nil {
+		o.Rand = rand.N[time.Duration]
+	}
+	return o
+}
+
+// Delay implements Retryer.
+func (s *Standard) Delay(ctx context.Context, a Attempt) (time.Duration, error) {
+	now := s.o.Now()
+	var d time.Duration
+	if a.Err != nil {
+		kind, after := Classify(a.Err)
+		switch {
+		case kind == Fatal || s.o.MaxAttempts == 1:
+			return 0, a.Err
+		case kind == Throttled:
+			d = min(after+s.jitter(ThrottleBackoff, s.state.throttleStreak(), min(ThrottleMaxBackoff, s.o.MaxBackoff)), s.o.MaxBackoff)
+			if _, ok := ctx.Deadline(); !ok && a.Waited+d > s.o.MaxThrottleWait {
+				return 0, a.Err
+			}
+		case a.Failures >= s.o.MaxAttempts:
+			return 0, a.Err
+		default:
+			d = s.jitter(FailureBackoff, a.Failures, s.o.MaxBackoff)
+		}
+	}
+	wait, reserved := s.state.reserve(now)
+	d = max(d, wait)
+	if deadline, ok := ctx.Deadline(); ok && d > 0 && now.Add(d).After(deadline) {
+		// The attempt could not start in time: report the real failure now
+		// rather than a bare deadline error later.
+		s.state.cancel(reserved)
+		if a.Err == nil {
+			return 0, fmt.Errorf("not sent: the client is failing and its retry budget is spent until after the deadline: %w", s.state.lastFailure())
+		}
+		return 0, a.Err
+	}
+	return d, nil
+}
+
+// Record implements Retryer.
+func (s *Standard) Record(err error) { s.state.record(err, s.o.Now()) }
+
+// Sleep implements Retryer with the Sleep option. A wait begun while the
+// client is failing ends early, and reports true, when another call of the
+// client gets an answer: the service is back and waiting on is pointless.
+func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
+	rec := s.state.recovery()
+	if rec == nil {
+		return s.o.Sleep(ctx, d)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-rec:
+			cancel()
+		case <-sctx.Done():
+		}
+	}()
+	return s.o.Sleep(sctx, d) || ctx.Err() == nil
+}
+
+// jitter draws from [0, min(ceiling, base*2^(n-1))). base and ceiling are
+// positive (the defaults see to MaxBackoff), so the draw's bound is too.
+func (s *Standard) jitter(base time.Duration, n int, ceiling time.Duration) time.Duration {
+	c := base
+	for i := 1; i < n && c < ceiling; i++ { // stops doubling at the ceiling: no overflow
+		c <<= 1
+	}
+	return s.o.Rand(min(c, ceiling))
+}
+
+// sleep waits d or until ctx ends, whichever is first, and reports whether
+// the full delay passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
