@@ -385,7 +385,8 @@ func TestParseSecondsBounds(t *testing.T) {
 	require.Error(t, err)
 }
 
-// Plain digits are read without the string strconv needs: no allocation.
+// Numbers are read without allocating: the string strconv needs stays on
+// the stack.
 func TestInt64DigitsAllocateNothing(t *testing.T) {
 	for _, in := range []string{`16`, `"10"`, `999999999999999999`, `0`} {
 		b := []byte(in)
