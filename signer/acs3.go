@@ -143,7 +143,9 @@ func SignACS3(h http.Header, r *Request, c Credentials, t time.Time, nonce strin
 	var pstack [16]param
 	ps := sortedParams(pstack[:0], r.Query)
 	cq := canonicalQueryLen(ps)
-	size := 2*cq + 512 + len(r.Path) + len(r.Host) + len(c.SecurityToken) + len(c.AccessKeyID) + max(len(c.AccessKeySecret), sha256.Size)
+	var hstack [16]header
+	size := spare(cq+headersLen(signedHeaders(hstack[:0], h, true)), r.Method, r.Path, r.Host, r.Host, payloadHash, ACS3Algorithm,
+		" Credential=,SignedHeaders=,Signature=", c.AccessKeyID, c.AccessKeySecret, upperHex, upperHex, upperHex, upperHex)
 	buf := make([]byte, 0, size)
 	buf, signed := appendACS3CanonicalRequest(buf, r.Method, r.Host, r.Path, ps, h, payloadHash)
 	var stsBuf [len(ACS3Algorithm) + 1 + 2*sha256.Size]byte

@@ -15,3 +15,12 @@ func hmacInto(scratch []byte, h func() hash.Hash, key, suffix string, msg []byte
 	mac.Write(msg)
 	return mac.Sum(scratch[:0])
 }
+
+// spare returns n plus the lengths of ss: the size of a buffer that will
+// hold n bytes and each of ss (or as much as each, as a bound).
+func spare(n int, ss ...string) int {
+	for _, s := range ss {
+		n += len(s)
+	}
+	return n
+}

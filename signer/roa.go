@@ -125,8 +125,8 @@ func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string
 	// One buffer: the string to sign, then the Authorization value, then
 	// the URL query.
 	cq := canonicalQueryLen(ps)
-	buf := make([]byte, 0, 64+headersLen(hs)+len(path)+cq+len(c.AccessKeyID)+len(r.Method)+
-		len(headerValue(h, "Content-Type"))+max(len(c.AccessKeySecret), sha1.Size))
+	buf := make([]byte, 0, spare(cq, headerValue(h, "Accept"), headerValue(h, "Date"), headerValue(h, "Content-Type"), headerValue(h, "Content-Md5"),
+		path, r.Method, c.AccessKeyID, c.AccessKeySecret, upperHex, upperHex)+headersLen(hs))
 	buf = appendROAStringToSign(buf, r.Method, h, hs, "")
 	buf = appendROACanonicalResource(buf, path, ps)
 	var sig [28]byte // base64 of 20 bytes

@@ -85,15 +85,11 @@ func SignRPC(r *Request, c Credentials, t time.Time, nonce string) (string, erro
 	sortParams(ps)
 
 	// One buffer, sized up front: the canonical query, then the string to
-	// sign (the query encoded again) with room after it for the HMAC key
-	// and sum, then the signature after the query.
-	qlen, raw := canonicalQueryLen(ps), 0
-	for _, p := range ps {
-		raw += len(p.Key) + len(p.Value)
-	}
-	// Encoding the query again triples each %, = and &.
-	stsLen := len(r.Method) + len("&%2F&") + qlen + 2*((qlen-raw)/2+2*len(ps)-1)
-	buf := make([]byte, 0, qlen+max(stsLen+max(len(c.AccessKeySecret)+1, sha1.Size), len("&Signature=")+3*28))
+	// sign (the method, "&%2F&" and the query encoded again, at most three
+	// times as long) with room after it for the HMAC key and sum, then the
+	// signature after the query.
+	qlen := canonicalQueryLen(ps)
+	buf := make([]byte, 0, spare(4*qlen, r.Method, "&%2F&", c.AccessKeySecret, "&Signature=", upperHex))
 	buf = appendCanonicalQuery(buf, ps)
 	q := len(buf)
 	buf = appendRPCStringToSign(buf, r.Method, buf[:q])

@@ -91,12 +91,7 @@ type Int64 int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int64) UnmarshalJSON(b []byte) error {
-	b = bytes.Trim(b, `"`)
-	if v, ok := digits(b); ok {
-		*n = Int64(v)
-		return nil
-	}
-	s := string(b)
+	s := string(bytes.Trim(b, `"`)) // does not escape: strconv's errors copy it
 	if s == "" || s == "null" {
 		*n = 0
 		return nil
@@ -111,22 +106,6 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 	}
 	*n = Int64(v)
 	return nil
-}
-
-// digits reads b when it is 1 to 18 decimal digits, which cannot overflow,
-// without the string strconv needs; anything else is left to strconv.
-func digits(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var v int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int64(c-'0')
-	}
-	return v, true
 }
 
 // Bool decodes a JSON boolean or the strings "true"/"false" in any case

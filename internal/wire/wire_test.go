@@ -313,6 +313,7 @@ func TestPlainStrings(t *testing.T) {
 		{`["ACSCurrent","ACSPrevious"]`, List[string]{"ACSCurrent", "ACSPrevious"}, true},
 		{`[ "ab" ,  "cd" ]`, List[string]{"ab", "cd"}, true},
 		{`[]`, List[string]{}, true},
+		{`["a b", "c~d"]`, List[string]{"a b", "c~d"}, true},
 		{`["a\"b"]`, List[string]{`a"b`}, false},
 		{`["é"]`, List[string]{"é"}, false},
 		{"[\"a\x80b\"]", List[string]{"a\ufffdb"}, false},
@@ -382,4 +383,29 @@ func TestParseSecondsBounds(t *testing.T) {
 	require.Error(t, err)
 	_, err = ParseSeconds("-1")
 	require.Error(t, err)
+}
+
+// Numbers are read without allocating: the string strconv needs stays on
+// the stack.
+func TestInt64DigitsAllocateNothing(t *testing.T) {
+	for _, in := range []string{`16`, `"10"`, `999999999999999999`, `0`} {
+		b := []byte(in)
+		var v Int64
+		allocs := testing.AllocsPerRun(20, func() { _ = v.UnmarshalJSON(b) })
+		assert.Zero(t, allocs, in)
+	}
+}
+
+// A type mismatch names the field when encoding/json knows it.
+func TestDescribeNamesTheField(t *testing.T) {
+	var v struct {
+		N int `json:"n"`
+	}
+	err := Unmarshal([]byte(`{"n":"SECRET"}`), &v)
+	require.Error(t, err)
+	assert.Equal(t, "field n: JSON string where int was expected", err.Error())
+	var n int
+	err = Unmarshal([]byte(`"SECRET"`), &n)
+	require.Error(t, err)
+	assert.Equal(t, "JSON string where int was expected", err.Error())
 }
