@@ -39,7 +39,7 @@ func TestCheckResponseBodies(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a := newAnswer[getSecretValueWire]("GetSecretValue")
-			w := &a.doc
+			w := &a.Doc
 			h := http.Header{"Content-Type": {tc.ct}, "X-Acs-Request-Id": {"hdr-id"}}
 			if tc.ct == "" {
 				delete(h, "Content-Type")
@@ -68,7 +68,7 @@ func TestCheckResponseBodies(t *testing.T) {
 // attempt's body never survives into the next one's.
 func TestCheckResponseClearsTheDocument(t *testing.T) {
 	a := newAnswer[getSecretValueWire]("GetSecretValue")
-	w := &a.doc
+	w := &a.Doc
 	check := a.Check
 	require.Nil(t, check(200, http.Header{}, []byte(`{"SecretName":"a","SecretData":"old","VersionId":"v1"}`)))
 	require.Nil(t, check(200, http.Header{}, []byte(`{"SecretName":"b"}`)))

@@ -92,7 +92,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if err != nil {
 		return nil, err
 	}
-	w := &a.doc
+	w := &a.Doc
 	out := &DescribeSecretOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),

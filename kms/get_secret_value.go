@@ -97,7 +97,7 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if err != nil {
 		return nil, err
 	}
-	w := &a.doc
+	w := &a.Doc
 	out := &GetSecretValueOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),

@@ -87,7 +87,7 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 	}
 	a := newAnswer[listSecretVersionIDsWire](op)
 	resp, err := c.do(ctx, op, in, a, optFns)
-	w := &a.doc
+	w := &a.Doc
 	if err != nil {
 		return nil, err
 	}

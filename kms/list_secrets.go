@@ -155,7 +155,7 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	}
 	a := newAnswer[listSecretsWire](op)
 	resp, err := c.do(ctx, op, q, a, optFns)
-	w := &a.doc
+	w := &a.Doc
 	if err != nil {
 		return nil, err
 	}

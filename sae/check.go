@@ -28,61 +28,37 @@ type document interface {
 	missing() string
 }
 
-// docPtr is a pointer to a document struct, so that answer.Check can
-// clear it before each answer is decoded into it.
+// docPtr is a pointer to a document struct.
 type docPtr[T any] interface {
 	*T
 	document
 }
 
-// answer is one call's failure check and the document it decodes the
-// body into: one allocation for both.
-type answer[T any, P docPtr[T]] struct {
-	op  string
-	doc T
+// newAnswer returns the failure check and document of a call to operation
+// op (see verdict).
+func newAnswer[T any, P docPtr[T]](op string) *transport.Answer[T, verdict[T, P]] {
+	return transport.NewAnswer[T, verdict[T, P]](op)
 }
 
-// newAnswer returns the answer of a call to operation op.
-func newAnswer[T any, P docPtr[T]](op string) *answer[T, P] { return &answer[T, P]{op: op} }
+// verdict[T, P] is the one place that decides whether an SAE 2xx answer,
+// decoded into the operation's document, is a failure: it is when it says
+// "Success": false (the error document decoded by transport.DecodeError,
+// so it takes part in the retry decision like any error answer), and when
+// it is JSON but not op's document (no "Success": true, or what missing
+// names). Non-2xx answers and bodies that are not JSON of the document's
+// shape are failures decided by transport.Answer before it.
+type verdict[T any, P docPtr[T]] struct{}
 
-// Check is the transport.Request.Check of the call: the one place that decides whether an SAE answer is a failure, as go-github's
-// CheckResponse does. An answer is a failure, and the result an
-// *APIError, when its status is outside 2xx, when it says "Success": false
-// under any status (the error document decoded by transport.DecodeError,
-// so it takes part in the retry decision), when a 2xx body is not JSON of
-// the expected shape, or when it is JSON but not op's document (no
-// "Success": true, or what missing names). Otherwise the body has been
-// decoded into a.doc, once, and the operation reads it from there. Nothing
-// in the error quotes the body.
-func (a *answer[T, P]) Check(status int, h http.Header, body []byte) *signer.APIError {
-	op, doc := a.op, P(&a.doc)
-	if e := transport.CheckStatus(status, h, body); e != nil {
-		return e
-	}
-	var zero T
-	*doc = zero // a failed earlier attempt leaves nothing behind
-	if err := wire.Unmarshal(body, doc); err != nil {
-		return notDocument(status, h, body, "decoding the response: not a "+op+" document: "+err.Error())
-	}
-	switch env := doc.head(); {
+func (verdict[T, P]) Verdict(op string, doc *T, status int, h http.Header, body []byte) *signer.APIError {
+	d := P(doc)
+	switch env := d.head(); {
 	case env.Success != nil && !bool(*env.Success):
 		return transport.DecodeError(service.Name, op, status, h, body)
 	case env.Success == nil:
-		return notDocument(status, h, body, `decoding the response: not a `+op+` document: no "Success": true`)
+		return transport.NotDocument(status, h, body, `decoding the response: not a `+op+` document: no "Success": true`)
 	}
-	if m := doc.missing(); m != "" {
-		return notDocument(status, h, body, "decoding the response: not a "+op+" document: "+m)
+	if m := d.missing(); m != "" {
+		return transport.NotDocument(status, h, body, "decoding the response: not a "+op+" document: "+m)
 	}
 	return nil
-}
-
-// notDocument is the *APIError of a 2xx answer that is not the
-// operation's document: no Code, StatusCode as received, and a Message
-// that describes the body without quoting it.
-func notDocument(status int, h http.Header, body []byte, what string) *signer.APIError {
-	return &signer.APIError{
-		StatusCode: status,
-		Message:    transport.DescribeDocument(h.Get("Content-Type"), len(body), what),
-		RequestID:  h.Get("X-Acs-Request-Id"),
-	}
 }

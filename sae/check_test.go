@@ -48,7 +48,7 @@ func TestCheckResponseBodies(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a := newAnswer[describeSecretWire]("DescribeSecret")
-			w := &a.doc
+			w := &a.Doc
 			h := http.Header{"Content-Type": {"application/json"}, "X-Acs-Request-Id": {"hdr-id"}}
 			e := a.Check(tc.status, h, []byte(tc.body))
 			if tc.code == "" && tc.wantMsg == "" {
@@ -81,7 +81,7 @@ func TestCheckResponseClearsTheDocument(t *testing.T) {
 	a := newAnswer[describeSecretWire]("DescribeSecret")
 	check := a.Check
 	require.Nil(t, check(200, http.Header{}, []byte(`{"Success":true,"Data":{"NamespaceId":"n","SecretId":16}}`)))
-	require.NotNil(t, a.doc.Data)
+	require.NotNil(t, a.Doc.Data)
 	e := check(200, http.Header{}, []byte(`{"Success":true}`))
 	require.NotNil(t, e)
 	assert.Contains(t, e.Message, "no Data")

@@ -115,7 +115,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if err != nil {
 		return nil, err
 	}
-	w := &a.doc
+	w := &a.Doc
 	d := w.Data
 	out := &DescribeSecretOutput{
 		RequestID: string(w.RequestID),

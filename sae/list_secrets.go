@@ -89,7 +89,7 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	if err != nil {
 		return nil, err
 	}
-	w := &a.doc
+	w := &a.Doc
 	out := &ListSecretsOutput{RequestID: string(w.RequestID), TraceID: string(w.TraceID)}
 	if out.RequestID == "" {
 		out.RequestID = resp.RequestID()
