@@ -120,7 +120,10 @@ func withDefaults(o StandardOptions) StandardOptions {
 	return o
 }
 
-// Delay implements Retryer.
+// Delay implements Retryer. While the client fails it takes a budget
+// token; when that token comes at or after the deadline, Delay itself
+// waits for the client's recovery, up to the deadline (see the package
+// documentation).
 func (s *Standard) Delay(ctx context.Context, a Attempt) (time.Duration, error) {
 	now := s.o.Now()
 	var d time.Duration
