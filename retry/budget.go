@@ -23,21 +23,24 @@ type state struct {
 var errNoFailure = errors.New("no failure recorded")
 
 // reserve takes a token for an attempt when the client is failing and
-// returns how long until that token exists, and whether one was taken.
-func (st *state) reserve(now time.Time) (time.Duration, bool) {
+// returns how long until that token exists, and the channel closed when
+// this failing spell ends (nil when no token was taken: the client is not
+// failing).
+func (st *state) reserve(now time.Time) (time.Duration, <-chan struct{}) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if !st.failing {
-		return 0, false
+		return 0, nil
 	}
 	st.refill(now)
 	st.tokens--
-	return time.Duration(max(0, -st.tokens) * float64(BudgetRefill)), true
+	return time.Duration(max(0, -st.tokens) * float64(BudgetRefill)), st.recover
 }
 
-// cancel gives back a token reserve took for an attempt not made.
-func (st *state) cancel(reserved bool) {
-	if !reserved {
+// cancel gives back a token reserve took for an attempt not made (rec is
+// reserve's channel; nil: none was taken).
+func (st *state) cancel(rec <-chan struct{}) {
+	if rec == nil {
 		return
 	}
 	st.mu.Lock()

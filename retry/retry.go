@@ -24,10 +24,16 @@
 //     first ones included, spends a token of a budget shared by all calls
 //     of the client (Budget tokens, one more each second and each success),
 //     so a client whose service is down settles near one request per
-//     second however often it is called.
+//     second however often it is called. A budget wait lasts only while the
+//     client fails: any call's success ends it, and a call whose token
+//     would come at or after its deadline waits for that success instead,
+//     up to the deadline, so one fault among many concurrent successful
+//     calls fails none of them.
 //
-// No wait ever passes the caller's deadline: when the next attempt could
-// not start before it, the call ends at once with its last failure.
+// No wait ever passes the caller's deadline: when the backoff before the
+// next attempt would end after it, the call ends at once with its last
+// failure; a call still waiting for the budget at its deadline ends then,
+// unsent, with the client's last failure.
 package retry
 
 import (
@@ -41,7 +47,8 @@ type Retryer interface {
 	// Delay is called before every attempt. It returns how long to wait
 	// before making attempt a.Number (zero: at once), or an error to end the
 	// call with instead (a.Err itself, or an error wrapping it, when there
-	// was a previous attempt).
+	// was a previous attempt). It may wait itself (Standard does, for a
+	// budget token due at or after the deadline) and then ends with ctx.
 	Delay(ctx context.Context, a Attempt) (time.Duration, error)
 	// Record reports the outcome of an attempt: nil for a success answer,
 	// otherwise the failure (an *signer.APIError for an error answer).

@@ -120,38 +120,62 @@ func withDefaults(o StandardOptions) StandardOptions {
 	return o
 }
 
-// Delay implements Retryer.
+// Delay implements Retryer. While the client fails it takes a budget
+// token; when that token comes at or after the deadline, Delay itself
+// waits for the client's recovery, up to the deadline (see the package
+// documentation).
 func (s *Standard) Delay(ctx context.Context, a Attempt) (time.Duration, error) {
 	now := s.o.Now()
 	var d time.Duration
 	if a.Err != nil {
+		// An if chain rather than a tagless switch: coverage, and so mutation
+		// testing, does not see a switch's case expressions.
 		kind, after := Classify(a.Err)
-		switch {
-		case kind == Fatal || s.o.MaxAttempts == 1:
+		if kind == Fatal || s.o.MaxAttempts == 1 {
 			return 0, a.Err
-		case kind == Throttled:
+		}
+		if kind == Throttled {
 			d = min(after+s.jitter(ThrottleBackoff, s.state.throttleStreak(), min(ThrottleMaxBackoff, s.o.MaxBackoff)), s.o.MaxBackoff)
 			if _, ok := ctx.Deadline(); !ok && a.Waited+d > s.o.MaxThrottleWait {
 				return 0, a.Err
 			}
-		case a.Failures >= s.o.MaxAttempts:
+		} else if a.Failures >= s.o.MaxAttempts {
 			return 0, a.Err
-		default:
+		} else {
 			d = s.jitter(FailureBackoff, a.Failures, s.o.MaxBackoff)
 		}
 	}
-	wait, reserved := s.state.reserve(now)
-	d = max(d, wait)
-	if deadline, ok := ctx.Deadline(); ok && d > 0 && now.Add(d).After(deadline) {
-		// The attempt could not start in time: report the real failure now
-		// rather than a bare deadline error later.
-		s.state.cancel(reserved)
-		if a.Err == nil {
-			return 0, fmt.Errorf("not sent: the client is failing and its retry budget is spent until after the deadline: %w", s.state.lastFailure())
-		}
+	wait, rec := s.state.reserve(now)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return max(d, wait), nil
+	}
+	if d > 0 && now.Add(d).After(deadline) {
+		// The backoff alone passes the deadline: report the real failure
+		// now rather than a bare deadline error later.
+		s.state.cancel(rec)
 		return 0, a.Err
 	}
-	return d, nil
+	if wait == 0 || now.Add(wait).Before(deadline) {
+		return max(d, wait), nil
+	}
+	// The token comes at or after the deadline. A budget wait lasts only
+	// while the client fails, and any answer to any of its calls ends it, so
+	// the call waits for that, up to the deadline, rather than failing now:
+	// one fault among many concurrent successes must not fail a call with
+	// time left.
+	if s.sleepOrRecover(ctx, rec, deadline.Sub(now)); recovered(rec) {
+		// The success forgave the reservation; the backoff still counts
+		// from the failure (it ends before the deadline, checked above).
+		return max(0, d-s.o.Now().Sub(now)), nil
+	}
+	// The deadline came first: the attempt is not made, at the deadline
+	// instant or after, and its token goes back.
+	s.state.cancel(rec)
+	if a.Err == nil {
+		return 0, fmt.Errorf("not sent: the client is failing and its retry budget is spent until after the deadline: %w", s.state.lastFailure())
+	}
+	return 0, a.Err
 }
 
 // Record implements Retryer.
@@ -165,6 +189,12 @@ func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
 	if rec == nil {
 		return s.o.Sleep(ctx, d)
 	}
+	return s.sleepOrRecover(ctx, rec, d) || ctx.Err() == nil
+}
+
+// sleepOrRecover sleeps d with the Sleep option, ending early when rec is
+// closed or ctx ends, and reports whether the whole of d passed.
+func (s *Standard) sleepOrRecover(ctx context.Context, rec <-chan struct{}, d time.Duration) bool {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -174,14 +204,28 @@ func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
 		case <-sctx.Done():
 		}
 	}()
-	return s.o.Sleep(sctx, d) || ctx.Err() == nil
+	return s.o.Sleep(sctx, d)
+}
+
+// recovered reports whether the failing spell rec belongs to has ended.
+func recovered(rec <-chan struct{}) bool {
+	select {
+	case <-rec:
+		return true
+	default:
+		return false
+	}
 }
 
 // jitter draws from [0, min(ceiling, base*2^(n-1))). base and ceiling are
 // positive (the defaults see to MaxBackoff), so the draw's bound is too.
 func (s *Standard) jitter(base time.Duration, n int, ceiling time.Duration) time.Duration {
 	c := base
-	for i := 1; i < n && c < ceiling; i++ { // stops doubling at the ceiling: no overflow
+	for i := 1; i < n; i++ {
+		if c > ceiling/2 { // doubling would pass the ceiling, or overflow
+			c = ceiling
+			break
+		}
 		c <<= 1
 	}
 	return s.o.Rand(min(c, ceiling))

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -74,6 +75,9 @@ func TestDelayTable(t *testing.T) {
 		{name: "failure, retry 5 of 10", opts: StandardOptions{MaxAttempts: 10}, a: Attempt{Number: 6, Err: errConnRefused, Failures: 5}, want: 800 * time.Millisecond, ceiling: 1600 * time.Millisecond},
 		{name: "failure, capped by MaxBackoff", opts: StandardOptions{MaxAttempts: 10, MaxBackoff: time.Second}, a: Attempt{Number: 6, Err: plain502, Failures: 5}, want: 500 * time.Millisecond, ceiling: time.Second},
 		{name: "failure, huge exponent stays capped", opts: StandardOptions{MaxAttempts: 100, MaxBackoff: 3 * time.Second}, a: Attempt{Number: 70, Err: plain500, Failures: 69}, want: 1500 * time.Millisecond, ceiling: 3 * time.Second},
+		{name: "failure, ceiling reached exactly", opts: StandardOptions{MaxAttempts: 10, MaxBackoff: 200*time.Millisecond + 1}, a: Attempt{Number: 3, Err: plain500, Failures: 2}, want: 100 * time.Millisecond, ceiling: 200 * time.Millisecond},
+		{name: "failure, unbounded MaxBackoff: doubles", opts: StandardOptions{MaxAttempts: 10, MaxBackoff: math.MaxInt64}, a: Attempt{Number: 3, Err: plain500, Failures: 2}, want: 100 * time.Millisecond, ceiling: 200 * time.Millisecond},
+		{name: "failure, unbounded MaxBackoff: no overflow", opts: StandardOptions{MaxAttempts: 100, MaxBackoff: math.MaxInt64}, a: Attempt{Number: 71, Err: plain500, Failures: 70}, want: math.MaxInt64 / 2, ceiling: math.MaxInt64},
 		{name: "failure, attempts spent", a: Attempt{Number: 4, Err: unavailable, Failures: 3}, stopWith: unavailable},
 		{name: "failure, MaxAttempts 1", opts: StandardOptions{MaxAttempts: 1}, a: Attempt{Number: 2, Err: unavailable, Failures: 1}, stopWith: unavailable},
 		{name: "throttled, streak 1: base 1s", streak: 1, a: Attempt{Number: 2, Err: throttled, Throttles: 1}, want: 500 * time.Millisecond, ceiling: time.Second},
@@ -293,6 +297,9 @@ func TestDefaultSleep(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.False(t, sleep(ctx, 0))
+	for range 64 { // a zero timer would race the ended context: never asked for
+		require.False(t, sleep(ctx, 0))
+	}
 	assert.False(t, sleep(ctx, time.Hour))
 }
 

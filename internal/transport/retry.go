@@ -61,6 +61,10 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		a.Number++
 		delay, err := rt.Delay(ctx, a)
 		if err != nil {
+			if errors.Is(ctx.Err(), context.Canceled) {
+				// Cancelled while the policy waited (see retry.Standard).
+				return Response{}, c.ctxError(r, ctx, a.Err)
+			}
 			return Response{}, err
 		}
 		if delay > 0 {

@@ -270,3 +270,60 @@ func TestLoopTellsTheRetryer(t *testing.T) {
 		require.Error(t, r)
 	}
 }
+
+// TestBudgetWaitInTheLoop: a call whose budget token would come only after
+// its deadline waits in Delay. When another call succeeds meanwhile, it is
+// sent; when its deadline comes first, it ends unsent with the client's
+// failure (not a deadline error); when its context is cancelled, with the
+// cancellation.
+func TestBudgetWaitInTheLoop(t *testing.T) {
+	cases := []struct {
+		name     string
+		during   func(rt *retry.Standard, cancel context.CancelFunc) // in the wait
+		calls    int32
+		wantErrs []error
+		message  string
+	}{
+		{name: "another call succeeds: sent", during: func(rt *retry.Standard, _ context.CancelFunc) { rt.Record(nil) }, calls: 1},
+		{name: "the deadline comes first: not sent", calls: 0, wantErrs: []error{signer.ErrServiceUnavailable}, message: "retry budget"},
+		{name: "cancelled: not sent", during: func(_ *retry.Standard, cancel context.CancelFunc) { cancel() }, calls: 0, wantErrs: []error{context.Canceled}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okBody) })
+			ctx, cancel := context.WithDeadline(bg(), time.Now().Add(time.Hour))
+			defer cancel()
+			deadline, _ := ctx.Deadline()
+			var rt *retry.Standard
+			rt = retry.NewStandard(retry.StandardOptions{
+				Now: func() time.Time { return deadline.Add(-500 * time.Millisecond) },
+				Sleep: func(sctx context.Context, d time.Duration) bool {
+					assert.Equal(t, 500*time.Millisecond, d, "until the deadline")
+					if tc.during == nil {
+						return true
+					}
+					tc.during(rt, cancel)
+					<-sctx.Done()
+					return false
+				},
+			})
+			rt.Record(&signer.APIError{StatusCode: 503, Code: "ServiceUnavailable"})
+			for range retry.DefaultBudget { // the budget spent: the next token is 1s away
+				_, err := rt.Delay(bg(), retry.Attempt{Number: 1})
+				require.NoError(t, err)
+			}
+			c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
+			_, err := c.Do(ctx, getSecretRequest())
+			assert.Equal(t, tc.calls, s.calls.Load())
+			if tc.wantErrs == nil {
+				require.NoError(t, err)
+				return
+			}
+			for _, want := range tc.wantErrs {
+				require.ErrorIs(t, err, want)
+			}
+			assert.NotErrorIs(t, err, context.DeadlineExceeded)
+			assert.Contains(t, err.Error(), tc.message)
+		})
+	}
+}
