@@ -51,7 +51,7 @@ type Options struct {
 	// RetryMaxAttempts is the number of attempts per call for failures
 	// other than throttling (5xx, connection errors); throttled answers are
 	// retried for as long as the call's context allows (without a
-	// deadline, for up to a minute of waiting). 1 means no retry at all,
+	// deadline, for up to a minute of waiting). 1 means one attempt and no pacing at all,
 	// throttling included. Zero: 3. See package retry.
 	RetryMaxAttempts int
 	// RetryMaxBackoff caps one wait between attempts, a wait the service

@@ -30,6 +30,8 @@
 //     up to the deadline, so one fault among many concurrent successful
 //     calls fails none of them.
 //
+// MaxAttempts 1 turns the policy off: one attempt per call, no pacing.
+//
 // No wait ever passes the caller's deadline: when the backoff before the
 // next attempt would end after it, the call ends at once with its last
 // failure; a call still waiting for the budget at its deadline ends then,

@@ -44,7 +44,9 @@ const (
 // StandardOptions configure NewStandard. Zero values take the defaults.
 type StandardOptions struct {
 	// MaxAttempts is the number of attempts per call for failures other
-	// than throttling; 1 turns every retry off, throttling included.
+	// than throttling; 1 turns the policy off: no retry, throttling
+	// included, and no budget pacing (a call is sent at once, as often as
+	// the caller makes one).
 	// Zero: DefaultMaxAttempts. Negative values count as 1.
 	MaxAttempts int
 	// MaxBackoff caps one wait, the service's requested wait included.
@@ -125,13 +127,19 @@ func withDefaults(o StandardOptions) StandardOptions {
 // waits for the client's recovery, up to the deadline (see the package
 // documentation).
 func (s *Standard) Delay(ctx context.Context, a Attempt) (time.Duration, error) {
+	if s.o.MaxAttempts == 1 {
+		// Retries off: the caller sends once per call, and its own loop is
+		// the pace (the kms.Cache's one-attempt background fetches, a
+		// caller with a policy of its own above ours).
+		return 0, a.Err
+	}
 	now := s.o.Now()
 	var d time.Duration
 	if a.Err != nil {
 		// An if chain rather than a tagless switch: coverage, and so mutation
 		// testing, does not see a switch's case expressions.
 		kind, after := Classify(a.Err)
-		if kind == Fatal || s.o.MaxAttempts == 1 {
+		if kind == Fatal {
 			return 0, a.Err
 		}
 		if kind == Throttled {

@@ -335,3 +335,22 @@ func TestClassify(t *testing.T) {
 		})
 	}
 }
+
+// MaxAttempts 1 turns the policy off: a failing client's calls are neither
+// retried nor paced by the budget, however many there are.
+func TestOneAttemptIsNeverPaced(t *testing.T) {
+	now := t0
+	s := NewStandard(StandardOptions{MaxAttempts: 1, Now: func() time.Time { return now }, Rand: func(time.Duration) time.Duration { return 0 }})
+	ctx := context.Background()
+	s.Record(unavailable)
+	for i := range 3 * DefaultBudget {
+		d, err := s.Delay(ctx, Attempt{Number: 1})
+		require.NoError(t, err)
+		assert.Zero(t, d, "call %d of a failing client", i)
+		s.Record(unavailable)
+	}
+	_, err := s.Delay(ctx, Attempt{Number: 2, Err: unavailable, Failures: 1})
+	assert.Equal(t, unavailable, err, "no retry")
+	_, err = s.Delay(ctx, Attempt{Number: 2, Err: throttled, Throttles: 1})
+	assert.Equal(t, throttled, err, "no retry of throttling either")
+}
