@@ -95,7 +95,11 @@ func TestSignAllocations(t *testing.T) {
 					t.Fatal(err)
 				}
 			})
-			if allocs != tc.want {
+			switch {
+			case raceBuild && (allocs < tc.want || allocs > tc.want+2):
+				// Instrumented: at most two values moved to the heap.
+				t.Errorf("%s allocates %.0f times under -race, want %.0f to %.0f", tc.name, allocs, tc.want, tc.want+2)
+			case !raceBuild && allocs != tc.want:
 				t.Errorf("%s allocates %.0f times, want %.0f", tc.name, allocs, tc.want)
 			}
 		})
