@@ -152,12 +152,12 @@ func DecodeError(svc, op string, status int, h http.Header, body []byte) *signer
 		doc = x.errorBody
 	}
 	if parsed && (doc.errorCode() != "" || doc.Message != "") {
-		e.Code = doc.errorCode()
-		e.Message = string(doc.Message)
-		e.RequestID = string(doc.RequestID)
-		e.HostID = string(doc.HostID)
-		e.Recommend = string(doc.Recommend)
-		e.TraceID = string(doc.TraceID)
+		e.Code = bounded(doc.errorCode(), maxFieldBytes)
+		e.Message = bounded(string(doc.Message), maxMessageBytes)
+		e.RequestID = bounded(string(doc.RequestID), maxFieldBytes)
+		e.HostID = bounded(string(doc.HostID), maxFieldBytes)
+		e.Recommend = bounded(string(doc.Recommend), maxFieldBytes)
+		e.TraceID = bounded(string(doc.TraceID), maxFieldBytes)
 	} else if structured(trimmed) {
 		what := "a document with no Code or Message"
 		if !parsed {
@@ -190,6 +190,29 @@ func DescribeDocument(contentType string, size int, what string) string {
 }
 
 const snippetLimit = 120
+
+// Bounds on what one error document's fields put into an *APIError, and
+// so into a log line: a misbehaving gateway must not make an error of
+// megabytes (and encoding/json turns every invalid UTF-8 byte into a
+// three-byte U+FFFD, so text can outgrow its body). The message keeps room
+// for the string to sign SignatureDoesNotMatch quotes (ServerStringToSign).
+const (
+	maxMessageBytes = 4096
+	maxFieldBytes   = 256
+)
+
+// bounded cuts s to at most max bytes, at a rune boundary, marking the cut
+// with "…".
+func bounded(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
 
 // describeBody says in one short line what came back instead of an error
 // document: an HTML page's title, or the start of the text.

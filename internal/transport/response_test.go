@@ -2,10 +2,12 @@ package transport
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -145,8 +147,30 @@ func FuzzDecodeError(f *testing.F) {
 		require.NotNil(t, e)
 		require.Equal(t, status, e.StatusCode)
 		require.NotEmpty(t, e.Message+e.Code)
-		require.Less(t, len(e.Error()), len(body)+len(ct)+400)
+		// Bounded by the body (each byte at most a three-byte U+FFFD) and,
+		// whatever the body, by the field limits.
+		require.Less(t, len(e.Error()), min(3*len(body), maxMessageBytes+5*maxFieldBytes+20)+len(ct)+400)
 	})
+}
+
+// A gateway's error document cannot make an error of megabytes: every field
+// is cut at its limit, at a rune boundary, and marked.
+func TestDecodeErrorBoundsEveryField(t *testing.T) {
+	long := strings.Repeat("é", maxMessageBytes) // two bytes a rune: the cut falls inside one
+	body, err := json.Marshal(map[string]string{"Code": long, "Message": long, "RequestId": long, "HostId": long, "Recommend": long, "TraceId": long})
+	require.NoError(t, err)
+	e := DecodeError("kms", "Op", 500, http.Header{}, body)
+	for name, got := range map[string]string{"Code": e.Code, "RequestID": e.RequestID, "HostID": e.HostID, "Recommend": e.Recommend, "TraceID": e.TraceID} {
+		assert.Equal(t, long[:maxFieldBytes]+"…", got, name)
+	}
+	assert.Equal(t, long[:maxMessageBytes]+"…", e.Message)
+	assert.True(t, utf8.ValidString(e.Error()))
+
+	exact := strings.Repeat("m", maxMessageBytes)
+	e = DecodeError("kms", "Op", 500, http.Header{}, []byte(`{"Code":"C","Message":"`+exact+`"}`))
+	assert.Equal(t, exact, e.Message, "a message at the limit is whole")
+	odd := "a" + strings.Repeat("é", maxFieldBytes)
+	assert.Equal(t, odd[:maxFieldBytes-1]+"…", bounded(odd, maxFieldBytes), "a cut inside a rune moves back to its start")
 }
 
 // endless yields chunk bytes per Read forever, counting them.
