@@ -1,6 +1,7 @@
 package fakegw
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -56,4 +57,26 @@ func TestHandlerAt(t *testing.T) {
 	assert.False(t, ok, "forgotten on Close")
 	_, ok = HandlerAt("http://127.0.0.1:1")
 	assert.False(t, ok)
+}
+
+// Many nonces within one window cost one sweep a minute, not one per
+// request; nonces still in the window are never forgotten, and the ones out
+// of it are, at the next sweep.
+func TestNonceSweepIsAmortised(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	g := &Gateway{Now: func() time.Time { return now }}
+	for i := range 3 * nonceSweepAt {
+		require.Nil(t, g.Admit(now, fmt.Sprintf("a%d", i)))
+	}
+	assert.Equal(t, 1, g.sweeps, "one sweep for a minute of nonces, however many")
+	assert.Equal(t, "SignatureNonceUsed", g.Admit(now, "a1").Code, "a nonce in the window is remembered past a sweep")
+
+	now = now.Add(nonceSweepEvery - time.Nanosecond)
+	require.Nil(t, g.Admit(now, "b"))
+	assert.Equal(t, 1, g.sweeps, "no second sweep within the minute")
+
+	now = now.Add(Window) // every "a" nonce is now out of the window
+	require.Nil(t, g.Admit(now, "c"))
+	assert.Equal(t, 2, g.sweeps)
+	assert.Len(t, g.nonces, 2, `only "b" and "c" are left`)
 }
