@@ -266,11 +266,16 @@ func TestBackoffNotPastDeadline(t *testing.T) {
 		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
 	})
 	var slept []time.Duration
+	// The policy's clock stands an hour ahead: the deadline is 50ms away
+	// for the policy and an hour away in real time, so a slow machine
+	// cannot end the call before the policy decides.
+	virtual := time.Now().Add(time.Hour)
 	rt := retry.NewStandard(retry.StandardOptions{
+		Now:   func() time.Time { return virtual },
 		Rand:  func(n time.Duration) time.Duration { return n - 100*time.Microsecond },
 		Sleep: func(_ context.Context, d time.Duration) bool { slept = append(slept, d); return true },
 	})
-	ctx, cancel := context.WithTimeout(bg(), 50*time.Millisecond)
+	ctx, cancel := context.WithDeadline(bg(), virtual.Add(50*time.Millisecond))
 	defer cancel()
 	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
 	_, err := c.Do(ctx, getSecretRequest())
@@ -280,7 +285,7 @@ func TestBackoffNotPastDeadline(t *testing.T) {
 	assert.Equal(t, int32(1), s.calls.Load())
 
 	// With time for the draw, the same policy sleeps it and tries again.
-	ctx2, cancel2 := context.WithTimeout(bg(), time.Minute)
+	ctx2, cancel2 := context.WithDeadline(bg(), virtual.Add(time.Minute))
 	defer cancel2()
 	_, err = c.Do(ctx2, getSecretRequest())
 	require.ErrorIs(t, err, signer.ErrServiceUnavailable)

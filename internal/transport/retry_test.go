@@ -136,7 +136,10 @@ func TestThrottledUntilDeadline(t *testing.T) {
 		w.Header().Set("X-Acs-Retry-After", "10")
 		writeJSON(w, 429, `{"Code":"Rejected.Throttling","Message":"QPS Limit Exceeded"}`)
 	})
-	now := time.Now()
+	// The policy's clock is virtual and an hour ahead: the context's
+	// deadline is 95ms away for the policy and an hour away in real time,
+	// so a slow machine cannot end the call before the policy does.
+	now := time.Now().Add(time.Hour)
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	rt := retry.NewStandard(retry.StandardOptions{
