@@ -244,13 +244,18 @@ func TestAllSecretsWalksEveryPage(t *testing.T) {
 	assert.Equal(t, want, got)
 	assert.Equal(t, 3, srv.Requests()-before, "pages of 10, 10 and 3")
 
-	// From page 2 on, and the default page size (100): one request.
+	// From page 2 on: the items before it count towards the total, so the
+	// last page is the one that reaches it and no empty page is asked for.
 	got = got[:0]
+	before = srv.Requests()
 	for s, err := range c.AllSecrets(ctx, &kms.ListSecretsInput{PageNumber: 2, PageSize: 20}) {
 		require.NoError(t, err)
 		got = append(got, s.SecretName)
 	}
 	assert.Equal(t, want[20:], got)
+	assert.Equal(t, 1, srv.Requests()-before, "page 2 of 20 holds the last 3 of 23")
+
+	// The default page size (100): one request.
 	before = srv.Requests()
 	n := 0
 	for _, err := range c.AllSecrets(ctx, &kms.ListSecretsInput{}) {
