@@ -403,3 +403,34 @@ func TestListSecretsFiltersOnTheFake(t *testing.T) {
 	assert.Equal(t, 1, out.PageNumber)
 	assert.Equal(t, 10, out.PageSize, "the documented default")
 }
+
+// TestListValidationLimitsAccepted sends inputs at each documented limit:
+// 10 filters of 10 values, PageSize 1 and 100, PageNumber 0 and 1.
+func TestListValidationLimitsAccepted(t *testing.T) {
+	srv := rawserver.New(t)
+	srv.Set(200, []byte(`{"TotalCount":0,"SecretName":"s"}`))
+	c := rawClient(t, srv)
+	ten := strings.Split("a,b,c,d,e,f,g,h,i,j", ",")
+	fs := make([]kms.Filter, kms.MaxFilters)
+	for i := range fs {
+		fs[i] = kms.Filter{Key: "TagKey", Values: ten}
+	}
+	for _, in := range []kms.ListSecretsInput{
+		{Filters: fs, PageSize: kms.MaxPageSize},
+		{PageNumber: 1, PageSize: 1},
+	} {
+		_, err := c.ListSecrets(ctx, &in)
+		require.NoError(t, err)
+	}
+	for _, in := range []kms.ListSecretVersionIDsInput{
+		{SecretName: "s", PageSize: kms.MaxPageSize},
+		{SecretName: "s", PageNumber: 1, PageSize: 1},
+	} {
+		_, err := c.ListSecretVersionIDs(ctx, &in)
+		require.NoError(t, err)
+	}
+	r := srv.Last()
+	require.NotNil(t, r)
+	require.NoError(t, r.ParseForm())
+	assert.Equal(t, "1", r.Form.Get("PageSize"))
+}
