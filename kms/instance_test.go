@@ -412,3 +412,29 @@ func TestInstanceConnectionReuse(t *testing.T) {
 	}
 	assert.Equal(t, first, get(), "the client's own connection is still there")
 }
+
+// TestInstanceWithoutCACertUsesTheCallersClient: with no InstanceCACert the
+// instance requests go over Options.HTTPClient unchanged (the caller's
+// tracing or proxy settings apply to them as to the rest), per client and
+// per call.
+func TestInstanceWithoutCACertUsesTheCallersClient(t *testing.T) {
+	srv, inst := newInstance(t)
+	var seen atomic.Int32
+	base := inst.CACertPEM()
+	hc := &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		seen.Add(1)
+		return (&http.Transport{TLSClientConfig: &tls.Config{RootCAs: poolOf(t, base)}}).RoundTrip(r)
+	})}
+	c, err := inst.Client(func(o *kms.Options) { o.InstanceCACert, o.HTTPClient = nil, hc })
+	require.NoError(t, err)
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), seen.Load())
+
+	plain, err := srv.Client()
+	require.NoError(t, err)
+	_, err = plain.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.InstanceEndpoint, o.HTTPClient = inst.URL, hc })
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), seen.Load())
+	assert.Equal(t, [2]int{0, 2}, counts(srv, inst))
+}
