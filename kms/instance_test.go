@@ -1,8 +1,10 @@
 package kms_test
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -436,5 +438,31 @@ func TestInstanceWithoutCACertUsesTheCallersClient(t *testing.T) {
 	_, err = plain.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.InstanceEndpoint, o.HTTPClient = inst.URL, hc })
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), seen.Load())
+	assert.Equal(t, [2]int{0, 2}, counts(srv, inst))
+}
+
+// TestInstanceCACertKeepsTheCallersTransport: with InstanceCACert, the
+// instance requests go over a copy of the caller's *http.Transport, so its
+// settings (here its dialer) still apply; a nil *http.Client stands for
+// the default client.
+func TestInstanceCACertKeepsTheCallersTransport(t *testing.T) {
+	srv, inst := newInstance(t)
+	var dials atomic.Int32
+	dialer := &net.Dialer{}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return dialer.DialContext(ctx, network, addr)
+	}}}
+	c, err := inst.Client(func(o *kms.Options) { o.HTTPClient = hc })
+	require.NoError(t, err)
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), dials.Load(), "the instance connection comes from the caller's dialer")
+
+	var none *http.Client
+	c, err = inst.Client(func(o *kms.Options) { o.HTTPClient = none })
+	require.NoError(t, err)
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
 	assert.Equal(t, [2]int{0, 2}, counts(srv, inst))
 }
