@@ -397,3 +397,38 @@ func TestContextDeadline(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.True(t, errors.Is(err, context.DeadlineExceeded))
 }
+
+// TestBytesDataTypes pins Bytes on each SecretDataType: text as is, binary
+// (any case) decoded from padded or unpadded base64, and base64 that does
+// not decode an error that names the secret, not its value.
+func TestBytesDataTypes(t *testing.T) {
+	tests := []struct {
+		name, dataType, data string
+		want                 []byte
+	}{
+		{"text", "text", "AAEC/w==", []byte("AAEC/w==")},
+		{"no type: text", "", "AAEC", []byte("AAEC")},
+		{"binary", "binary", "AAEC/w==", []byte{0, 1, 2, 0xff}},
+		{"Binary, any case", "Binary", "AAEC", []byte{0, 1, 2}},
+		{"binary without padding", "binary", "AAEC/w", []byte{0, 1, 2, 0xff}},
+		{"binary, empty", "binary", "", []byte{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := &kms.GetSecretValueOutput{SecretName: "s", VersionID: "v1", SecretDataType: tt.dataType, SecretData: tt.data}
+			b, err := out.Bytes()
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, b)
+		})
+	}
+	for _, bad := range []string{"not base64 at all!", "AAEC/w=x", "A"} {
+		t.Run("bad "+bad, func(t *testing.T) {
+			out := &kms.GetSecretValueOutput{SecretName: "s", VersionID: "v1", SecretDataType: "binary", SecretData: bad}
+			b, err := out.Bytes()
+			require.Error(t, err)
+			assert.Nil(t, b)
+			assert.Contains(t, err.Error(), `binary secret "s" (version v1)`)
+			assert.NotContains(t, err.Error(), bad)
+		})
+	}
+}

@@ -1,11 +1,14 @@
 package kms_test
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -340,4 +343,126 @@ func TestInstanceSharesTheLearnedClockOffset(t *testing.T) {
 	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.HTTPClient = &http.Client{} })
 	require.NoError(t, err)
 	assert.Equal(t, [2]int{2, 2}, counts(srv, inst), "per-call instance transports share it too")
+}
+
+// TestInstanceConnectionReuse tells the instance transports apart by what
+// reaches the server: the client's own instance transport keeps its
+// connection alive across calls, and across per-call overrides that leave
+// the instance settings alone; a transport built for one call (other
+// instance settings) asks for its connection to be closed, so none is left
+// idle behind it.
+func TestInstanceConnectionReuse(t *testing.T) {
+	ca, err := testca.New("instance CA")
+	require.NoError(t, err)
+	type hit struct {
+		conn  string // the client's address: one per connection
+		close bool   // Connection: close
+	}
+	var mu sync.Mutex
+	var hits []hit
+	instance := tlsServer(t, ca, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits = append(hits, hit{r.RemoteAddr, r.Close})
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"SecretName":"db","SecretData":"v","RequestId":"r"}`))
+	})
+	last := func() hit {
+		mu.Lock()
+		defer mu.Unlock()
+		require.NotEmpty(t, hits)
+		return hits[len(hits)-1]
+	}
+	own := &http.Client{}
+	c, err := kms.New(kms.Options{
+		Endpoint:         "http://127.0.0.1:1", // not used by GetSecretValue
+		InstanceEndpoint: instance.URL,
+		InstanceCACert:   ca.PEM(),
+		Credentials:      signer.StaticCredentials("id", "secret", ""),
+		HTTPClient:       own,
+		RetryMaxAttempts: 1,
+	})
+	require.NoError(t, err)
+	get := func(optFns ...func(*kms.Options)) hit {
+		t.Helper()
+		_, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, optFns...)
+		require.NoError(t, err)
+		return last()
+	}
+
+	first := get()
+	assert.False(t, first.close, "the client's instance transport keeps connections alive")
+	assert.Equal(t, first, get(), "the next call reuses the connection")
+	for name, fn := range map[string]func(*kms.Options){
+		"another option":           func(o *kms.Options) { o.RetryMaxAttempts = 2 },
+		"the same instance values": func(o *kms.Options) { o.InstanceEndpoint, o.InstanceCACert = instance.URL, ca.PEM() },
+		"the same HTTPClient":      func(o *kms.Options) { o.HTTPClient = own },
+	} {
+		assert.Equal(t, first, get(fn), "an override that keeps the instance settings reuses the connection: %s", name)
+	}
+
+	for name, fn := range map[string]func(*kms.Options){
+		"another HTTPClient": func(o *kms.Options) { o.HTTPClient = &http.Client{} },
+		"no HTTPClient":      func(o *kms.Options) { o.HTTPClient = nil },
+		"InstanceAllowHTTP":  func(o *kms.Options) { o.InstanceAllowHTTP = true },
+		"the CA twice":       func(o *kms.Options) { o.InstanceCACert = append(ca.PEM(), ca.PEM()...) },
+		"an equal host:port": func(o *kms.Options) { o.InstanceEndpoint = strings.TrimPrefix(instance.URL, "https://") },
+	} {
+		h := get(fn)
+		assert.True(t, h.close, "a one-call instance transport closes its connection: %s", name)
+		assert.NotEqual(t, first.conn, h.conn, "%s", name)
+	}
+	assert.Equal(t, first, get(), "the client's own connection is still there")
+}
+
+// TestInstanceWithoutCACertUsesTheCallersClient: with no InstanceCACert the
+// instance requests go over Options.HTTPClient unchanged (the caller's
+// tracing or proxy settings apply to them as to the rest), per client and
+// per call.
+func TestInstanceWithoutCACertUsesTheCallersClient(t *testing.T) {
+	srv, inst := newInstance(t)
+	var seen atomic.Int32
+	base := inst.CACertPEM()
+	hc := &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		seen.Add(1)
+		return (&http.Transport{TLSClientConfig: &tls.Config{RootCAs: poolOf(t, base)}}).RoundTrip(r)
+	})}
+	c, err := inst.Client(func(o *kms.Options) { o.InstanceCACert, o.HTTPClient = nil, hc })
+	require.NoError(t, err)
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), seen.Load())
+
+	plain, err := srv.Client()
+	require.NoError(t, err)
+	_, err = plain.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.InstanceEndpoint, o.HTTPClient = inst.URL, hc })
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), seen.Load())
+	assert.Equal(t, [2]int{0, 2}, counts(srv, inst))
+}
+
+// TestInstanceCACertKeepsTheCallersTransport: with InstanceCACert, the
+// instance requests go over a copy of the caller's *http.Transport, so its
+// settings (here its dialer) still apply; a nil *http.Client stands for
+// the default client.
+func TestInstanceCACertKeepsTheCallersTransport(t *testing.T) {
+	srv, inst := newInstance(t)
+	var dials atomic.Int32
+	dialer := &net.Dialer{}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return dialer.DialContext(ctx, network, addr)
+	}}}
+	c, err := inst.Client(func(o *kms.Options) { o.HTTPClient = hc })
+	require.NoError(t, err)
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), dials.Load(), "the instance connection comes from the caller's dialer")
+
+	var none *http.Client
+	c, err = inst.Client(func(o *kms.Options) { o.HTTPClient = none })
+	require.NoError(t, err)
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{0, 2}, counts(srv, inst))
 }

@@ -244,13 +244,18 @@ func TestAllSecretsWalksEveryPage(t *testing.T) {
 	assert.Equal(t, want, got)
 	assert.Equal(t, 3, srv.Requests()-before, "pages of 10, 10 and 3")
 
-	// From page 2 on, and the default page size (100): one request.
+	// From page 2 on: the items before it count towards the total, so the
+	// last page is the one that reaches it and no empty page is asked for.
 	got = got[:0]
+	before = srv.Requests()
 	for s, err := range c.AllSecrets(ctx, &kms.ListSecretsInput{PageNumber: 2, PageSize: 20}) {
 		require.NoError(t, err)
 		got = append(got, s.SecretName)
 	}
 	assert.Equal(t, want[20:], got)
+	assert.Equal(t, 1, srv.Requests()-before, "page 2 of 20 holds the last 3 of 23")
+
+	// The default page size (100): one request.
 	before = srv.Requests()
 	n := 0
 	for _, err := range c.AllSecrets(ctx, &kms.ListSecretsInput{}) {
@@ -397,4 +402,35 @@ func TestListSecretsFiltersOnTheFake(t *testing.T) {
 	assert.Equal(t, 1, out.TotalCount)
 	assert.Equal(t, 1, out.PageNumber)
 	assert.Equal(t, 10, out.PageSize, "the documented default")
+}
+
+// TestListValidationLimitsAccepted sends inputs at each documented limit:
+// 10 filters of 10 values, PageSize 1 and 100, PageNumber 0 and 1.
+func TestListValidationLimitsAccepted(t *testing.T) {
+	srv := rawserver.New(t)
+	srv.Set(200, []byte(`{"TotalCount":0,"SecretName":"s"}`))
+	c := rawClient(t, srv)
+	ten := strings.Split("a,b,c,d,e,f,g,h,i,j", ",")
+	fs := make([]kms.Filter, kms.MaxFilters)
+	for i := range fs {
+		fs[i] = kms.Filter{Key: "TagKey", Values: ten}
+	}
+	for _, in := range []kms.ListSecretsInput{
+		{Filters: fs, PageSize: kms.MaxPageSize},
+		{PageNumber: 1, PageSize: 1},
+	} {
+		_, err := c.ListSecrets(ctx, &in)
+		require.NoError(t, err)
+	}
+	for _, in := range []kms.ListSecretVersionIDsInput{
+		{SecretName: "s", PageSize: kms.MaxPageSize},
+		{SecretName: "s", PageNumber: 1, PageSize: 1},
+	} {
+		_, err := c.ListSecretVersionIDs(ctx, &in)
+		require.NoError(t, err)
+	}
+	r := srv.Last()
+	require.NotNil(t, r)
+	require.NoError(t, r.ParseForm())
+	assert.Equal(t, "1", r.Form.Get("PageSize"))
 }

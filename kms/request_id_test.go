@@ -13,14 +13,14 @@ import (
 )
 
 // RequestID comes from the body's RequestId and, when the body has none,
-// from the x-acs-request-id header; for both operations.
+// from the x-acs-request-id header; for every operation.
 func TestRequestIDFallsBackToTheHeader(t *testing.T) {
 	cases := []struct {
 		name, body, header, want string
 	}{
-		{"body wins", `{"SecretName":"s","RequestId":"from-body"}`, "from-header", "from-body"},
-		{"header when the body has none", `{"SecretName":"s"}`, "from-header", "from-header"},
-		{"neither", `{"SecretName":"s"}`, "", ""},
+		{"body wins", `{"SecretName":"s","TotalCount":0,"RequestId":"from-body"}`, "from-header", "from-body"},
+		{"header when the body has none", `{"SecretName":"s","TotalCount":0}`, "from-header", "from-header"},
+		{"neither", `{"SecretName":"s","TotalCount":0}`, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,6 +40,12 @@ func TestRequestIDFallsBackToTheHeader(t *testing.T) {
 			desc, err := c.DescribeSecret(ctx, &kms.DescribeSecretInput{SecretName: "s"})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, desc.RequestID, "DescribeSecret")
+			list, err := c.ListSecrets(ctx, &kms.ListSecretsInput{})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, list.RequestID, "ListSecrets")
+			versions, err := c.ListSecretVersionIDs(ctx, &kms.ListSecretVersionIDsInput{SecretName: "s"})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, versions.RequestID, "ListSecretVersionIDs")
 		})
 	}
 }

@@ -29,6 +29,13 @@ func TestParseFiltersRejectsWhatKMSRejects(t *testing.T) {
 	fs, e := parseFilters(`[{"Key":"SecretName","Values":["a","b"]},{"Key":"Creator","Values":[]}]`)
 	require.Nil(t, e)
 	assert.Equal(t, []filter{{Key: "SecretName", Values: []string{"a", "b"}}, {Key: "Creator", Values: []string{}}}, fs)
+
+	// The limits themselves are allowed: 10 filters, 10 values in one.
+	ten := `{"Key":"TagKey","Values":["a","b","c","d","e","f","g","h","i","j"]}`
+	fs, e = parseFilters("[" + strings.Repeat(ten+",", 9) + ten + "]")
+	require.Nil(t, e)
+	require.Len(t, fs, 10)
+	assert.Len(t, fs[9].Values, 10)
 }
 
 func TestPaging(t *testing.T) {
@@ -41,6 +48,8 @@ func TestPaging(t *testing.T) {
 		{map[string]string{"PageNumber": "3", "PageSize": "10"}, 3, 10, 20, 25},
 		{map[string]string{"PageNumber": "4", "PageSize": "10"}, 4, 10, 25, 25},
 		{map[string]string{"PageSize": "100"}, 1, 100, 0, 25},
+		{map[string]string{"PageNumber": "1", "PageSize": "1"}, 1, 1, 0, 1},
+		{map[string]string{"PageNumber": "2", "PageSize": "1"}, 2, 1, 1, 2},
 	}
 	for _, tt := range tests {
 		number, size, lo, hi, e := paging(get(tt.params), 25, 10)

@@ -223,3 +223,23 @@ func TestTLS(t *testing.T) {
 	assert.Contains(t, err.Error(), "certificate")
 	assert.Equal(t, 1, attempts)
 }
+
+// TestClientHelpers: Server.Client and Instance.Client point at the fakes
+// with fast retries (10ms at most between attempts), and optFns override.
+func TestClientHelpers(t *testing.T) {
+	srv := kmstest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	require.NoError(t, err)
+	assert.Equal(t, srv.URL, c.Endpoint())
+	assert.Equal(t, 10*time.Millisecond, c.Options().RetryMaxBackoff)
+	inst := srv.StartInstance()
+	defer inst.Close()
+	ic, err := inst.Client()
+	require.NoError(t, err)
+	assert.Equal(t, [2]string{srv.URL, inst.URL}, [2]string{ic.Endpoint(), ic.InstanceEndpoint()})
+	assert.Equal(t, 10*time.Millisecond, ic.Options().RetryMaxBackoff)
+	ic, err = inst.Client(func(o *kms.Options) { o.RetryMaxBackoff = time.Second })
+	require.NoError(t, err)
+	assert.Equal(t, time.Second, ic.Options().RetryMaxBackoff)
+}

@@ -79,7 +79,16 @@ func TestRateLimitDefaults(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Zero(t, apiErr.RetryAfter, "no header without RetryAfter")
 
-	unlimited := kmstest.NewServer(kmstest.WithRateLimit(kmstest.RateLimit{}))
-	defer unlimited.Close()
-	assert.Zero(t, unlimited.Throttled())
+	for _, rate := range []float64{0, -1} {
+		unlimited := kmstest.NewServer(kmstest.WithRateLimit(kmstest.RateLimit{Rate: rate}))
+		defer unlimited.Close()
+		unlimited.PutSecretValue("db", "pw")
+		uc, err := unlimited.Client(func(o *kms.Options) { o.RetryMaxAttempts = 1 })
+		require.NoError(t, err)
+		for range 5 {
+			_, err = uc.GetSecretValue(context.Background(), &kms.GetSecretValueInput{SecretName: "db"})
+			require.NoError(t, err, "rate %v: no limit", rate)
+		}
+		assert.Zero(t, unlimited.Throttled())
+	}
 }
