@@ -37,6 +37,7 @@ func newAnswer[T any, P docPtr[T]](op string) *transport.Answer[T, verdict[T, P]
 // by transport.Answer before it.
 type verdict[T any, P docPtr[T]] struct{}
 
+// Verdict implements transport.Verdict.
 func (verdict[T, P]) Verdict(op string, doc *T, status int, h http.Header, body []byte) *signer.APIError {
 	if m := P(doc).missing(); m != "" {
 		return transport.NotDocument(status, h, body, "decoding the response: not a "+op+" document: "+m)

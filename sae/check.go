@@ -49,6 +49,7 @@ func newAnswer[T any, P docPtr[T]](op string) *transport.Answer[T, verdict[T, P]
 // shape are failures decided by transport.Answer before it.
 type verdict[T any, P docPtr[T]] struct{}
 
+// Verdict implements transport.Verdict.
 func (verdict[T, P]) Verdict(op string, doc *T, status int, h http.Header, body []byte) *signer.APIError {
 	d := P(doc)
 	switch env := d.head(); {
