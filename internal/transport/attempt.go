@@ -59,7 +59,7 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (Response, *sig
 		}
 		return Response{}, nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
 	}
-	resp := Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body, service: c.svc.Name, operation: r.Operation}
+	resp := Response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: body}
 	var apiErr *signer.APIError
 	if r.Check != nil {
 		apiErr = r.Check.Check(resp.StatusCode, resp.Header, body)

@@ -1,13 +1,10 @@
 package transport
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
-
-	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
 // Client sends signed requests for one service. It is safe for concurrent
@@ -92,27 +89,7 @@ type Response struct {
 	StatusCode int
 	Header     http.Header
 	Body       []byte
-
-	service, operation string
 }
 
 // RequestID returns the x-acs-request-id header.
 func (r *Response) RequestID() string { return r.Header.Get("X-Acs-Request-Id") }
-
-// Decode unmarshals the body into v. Its error names the operation, the
-// status and request id, and what did not fit, never quoting the body.
-func (r *Response) Decode(v any) error {
-	if err := wire.Unmarshal(r.Body, v); err != nil {
-		return r.DecodeError(err)
-	}
-	return nil
-}
-
-// DecodeError wraps a failure to understand a success answer.
-func (r *Response) DecodeError(err error) error {
-	id := r.RequestID()
-	if id == "" {
-		id = "none"
-	}
-	return fmt.Errorf("%s %s: decoding the response (HTTP %d, request id %s): %w", r.service, r.operation, r.StatusCode, id, err)
-}

@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"errors"
 	"net/http"
 	"testing"
 
@@ -28,21 +27,11 @@ func TestForCall(t *testing.T) {
 	require.ErrorIs(t, err, signer.ErrInvalidInput)
 }
 
-func TestResponseDecode(t *testing.T) {
-	r := &Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`{"SecretName":`), service: "kms", operation: "GetSecretValue"}
-	var v struct{ SecretName string }
-	err := r.Decode(&v)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "kms GetSecretValue: decoding the response (HTTP 200, request id none)")
-
+func TestResponseRequestID(t *testing.T) {
+	r := &Response{StatusCode: 200, Header: http.Header{}}
+	assert.Empty(t, r.RequestID())
 	r.Header.Set("X-Acs-Request-Id", "R-9")
 	assert.Equal(t, "R-9", r.RequestID())
-	err = r.DecodeError(errors.New("bad"))
-	assert.EqualError(t, err, "kms GetSecretValue: decoding the response (HTTP 200, request id R-9): bad")
-
-	r.Body = []byte(`{"SecretName":"db"}`)
-	require.NoError(t, r.Decode(&v))
-	assert.Equal(t, "db", v.SecretName)
 }
 
 func TestStaticProviderTakesTheFastPath(t *testing.T) {

@@ -483,3 +483,11 @@ func TestCheckTurnsSuccessStatusIntoError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), s.calls.Load(), "a retryable envelope error is retried")
 }
+
+// CheckFunc adapts a function to Checker.
+type CheckFunc func(status int, h http.Header, body []byte) *signer.APIError
+
+// Check calls f.
+func (f CheckFunc) Check(status int, h http.Header, body []byte) *signer.APIError {
+	return f(status, h, body)
+}

@@ -109,14 +109,6 @@ type Checker interface {
 	Check(status int, h http.Header, body []byte) *signer.APIError
 }
 
-// CheckFunc adapts a function to Checker.
-type CheckFunc func(status int, h http.Header, body []byte) *signer.APIError
-
-// Check calls f.
-func (f CheckFunc) Check(status int, h http.Header, body []byte) *signer.APIError {
-	return f(status, h, body)
-}
-
 // CheckStatus is the failure check of a service that has no other: a
 // status outside 2xx is a failure, decoded by DecodeError; every 2xx answer
 // is a success. A service's own check (Request.Check) starts with it.
