@@ -106,6 +106,7 @@ func TestCacheOutputIsCallersOwn(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeKMS()
 			f.stages = tc.stages
+			f.unparsed = map[string]string{"CreateTime": "yesterday"} // a map the caller could write to
 			cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, MaxStale: time.Hour})
 			want, err := f.fetch(ctx, "db", "ACSCurrent", false)
 			require.NoError(t, err)

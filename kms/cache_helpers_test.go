@@ -3,6 +3,7 @@ package kms_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -68,7 +69,8 @@ type fakeKMS struct {
 	started    chan struct{} // one send per fetch, if set
 	fetches    int
 	background int
-	stages     []string // VersionStages of the answers; default {ACSCurrent}
+	stages     []string          // VersionStages of the answers; default {ACSCurrent}
+	unparsed   map[string]string // Unparsed of the answers; default nil
 }
 
 func newFakeKMS() *fakeKMS { return &fakeKMS{version: 1} }
@@ -80,7 +82,7 @@ func (f *fakeKMS) fetch(ctx context.Context, name, stage string, background bool
 		f.background++
 	}
 	version, deleted, err, hold, started := f.version, f.deleted, f.err, f.hold, f.started
-	stages := f.stages
+	stages, unparsed := f.stages, maps.Clone(f.unparsed)
 	f.mu.Unlock()
 	if started != nil {
 		started <- struct{}{}
@@ -102,7 +104,7 @@ func (f *fakeKMS) fetch(ctx context.Context, name, stage string, background bool
 		stages = []string{stage}
 	}
 	return &kms.GetSecretValueOutput{SecretName: name, SecretData: fmt.Sprintf("value-%d", version),
-		VersionID: fmt.Sprintf("v-%d", version), VersionStages: append([]string(nil), stages...)}, nil
+		VersionID: fmt.Sprintf("v-%d", version), VersionStages: append([]string(nil), stages...), Unparsed: unparsed}, nil
 }
 
 func (f *fakeKMS) set(fn func(f *fakeKMS)) {

@@ -100,8 +100,9 @@ type outputBox struct {
 	stages [3]string
 }
 
-// cloneOutput returns a deep copy of o: strings are immutable, and the one
-// slice gets its own backing array (in the box, which is the caller's).
+// cloneOutput returns a deep copy of o: strings are immutable, and the
+// slice gets its own backing array (in the box, which is the caller's)
+// and the map, when there is one, its own copy.
 func cloneOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
 	b := &outputBox{out: *o}
 	switch n := len(o.VersionStages); {
@@ -112,6 +113,9 @@ func cloneOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
 	default:
 		b.out.VersionStages = append([]string(nil), o.VersionStages...)
 	}
+	// Unparsed is nil unless the service sent a field in an unknown layout;
+	// then the caller gets its own map too.
+	b.out.Unparsed = maps.Clone(o.Unparsed)
 	return &b.out
 }
 
