@@ -23,12 +23,12 @@ type entry struct {
 
 // entryState is what an entry holds; never changed once published.
 type entryState struct {
-	out        *GetSecretValueOutput // the value, owned by the cache and never handed out; nil if none
-	notFound   error                 // cached ErrSecretNotFound, served until expires
-	expires    time.Time             // end of the (jittered) TTL
-	refreshAt  time.Time             // a hit from here on starts a background fetch
-	staleUntil time.Time             // expires + MaxStale
-	retryAt    time.Time             // after a failure: no background fetch before this
+	val        *CachedSecret // the value, copied to each caller; nil if none
+	notFound   error         // cached ErrSecretNotFound, served until expires
+	expires    time.Time     // end of the (jittered) TTL
+	refreshAt  time.Time     // a hit from here on starts a background fetch
+	staleUntil time.Time     // expires + MaxStale
+	retryAt    time.Time     // after a failure: no background fetch before this
 }
 
 type fetchCall struct {
@@ -37,17 +37,17 @@ type fetchCall struct {
 	err  error
 }
 
-// wait returns the call's result (a copy) or ctx's error.
-func (f *fetchCall) wait(ctx context.Context) (*GetSecretValueOutput, error) {
+// wait returns the call's result or ctx's error.
+func (f *fetchCall) wait(ctx context.Context) (CachedSecret, error) {
 	select {
 	case <-f.done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return CachedSecret{}, ctx.Err()
 	}
 	if f.err != nil {
-		return nil, f.err
+		return CachedSecret{}, f.err
 	}
-	return cloneOutput(f.out), nil
+	return newCachedSecret(f.out), nil
 }
 
 // Retry delays after a failed fetch: from cacheRetryBase, doubling per
@@ -102,8 +102,8 @@ func (c *Cache) fetch(e *entry, call *fetchCall, background bool) {
 	e.state.Store(c.nextState(e, prev, out, err, now))
 	c.mu.Unlock()
 	call.out, call.err = out, err
-	if err == nil && c.opts.OnChange != nil && prev != nil && prev.out != nil && prev.out.VersionID != out.VersionID {
-		c.opts.OnChange(e.key.name, e.key.stage, cloneOutput(prev.out), cloneOutput(out))
+	if err == nil && c.opts.OnChange != nil && prev != nil && prev.val != nil && prev.val.VersionID != out.VersionID {
+		c.opts.OnChange(e.key.name, e.key.stage, prev.val.Output(), newCachedSecret(out).Output())
 	}
 	e.call.Store(nil)
 	close(call.done)
@@ -115,7 +115,8 @@ func (c *Cache) nextState(e *entry, prev *entryState, out *GetSecretValueOutput,
 	case err == nil:
 		e.failures = 0
 		expires := now.Add(c.jitter(c.opts.TTL))
-		return &entryState{out: out, expires: expires, refreshAt: expires.Add(-c.opts.RefreshAhead),
+		val := newCachedSecret(out)
+		return &entryState{val: &val, expires: expires, refreshAt: expires.Add(-c.opts.RefreshAhead),
 			staleUntil: expires.Add(c.opts.MaxStale)}
 	case errors.Is(err, ErrSecretNotFound):
 		// Deleted: the old value must stop being served, stale or not.

@@ -15,7 +15,7 @@ import (
 // on purpose, so this one sets the entry up by hand.
 func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	held := &GetSecretValueOutput{SecretName: "db", SecretData: "held", VersionID: "v1"}
+	held := &CachedSecret{SecretName: "db", SecretData: "held", VersionID: "v1"}
 	for _, tc := range []struct {
 		name       string
 		state      entryState
@@ -23,9 +23,9 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 		wantErr    error
 		background int
 	}{
-		{"fresh", entryState{out: held, expires: now.Add(time.Minute), refreshAt: now.Add(time.Second), staleUntil: now.Add(time.Minute)}, "held", nil, 0},
-		{"due for refresh", entryState{out: held, expires: now.Add(time.Minute), refreshAt: now, staleUntil: now.Add(time.Minute)}, "held", nil, 1},
-		{"stale, retry not yet due", entryState{out: held, expires: now, staleUntil: now.Add(time.Minute), retryAt: now.Add(time.Second)}, "held", nil, 0},
+		{"fresh", entryState{val: held, expires: now.Add(time.Minute), refreshAt: now.Add(time.Second), staleUntil: now.Add(time.Minute)}, "held", nil, 0},
+		{"due for refresh", entryState{val: held, expires: now.Add(time.Minute), refreshAt: now, staleUntil: now.Add(time.Minute)}, "held", nil, 1},
+		{"stale, retry not yet due", entryState{val: held, expires: now, staleUntil: now.Add(time.Minute), retryAt: now.Add(time.Second)}, "held", nil, 0},
 		{"cached not found", entryState{notFound: ErrSecretNotFound, expires: now.Add(time.Second)}, "", ErrSecretNotFound, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"hash/maphash"
 	"maps"
 	"math"
-	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 )
 
@@ -92,40 +92,27 @@ func (c *Cache) remove(e *entry) {
 	c.n--
 }
 
-// outputBox holds a copy of an output and room for its VersionStages, so a
-// copy is one allocation when the version carries at most len(stages)
-// stages.
-type outputBox struct {
-	out    GetSecretValueOutput
-	stages [3]string
-}
-
-// cloneOutput returns a deep copy of o: strings are immutable, and the
-// slice gets its own backing array (in the box, which is the caller's)
-// and the map, when there is one, its own copy.
-func cloneOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
-	b := &outputBox{out: *o}
-	switch n := len(o.VersionStages); {
-	case o.VersionStages == nil:
-	case n <= len(b.stages):
-		copy(b.stages[:], o.VersionStages)
-		b.out.VersionStages = b.stages[:n]
-	default:
-		b.out.VersionStages = append([]string(nil), o.VersionStages...)
-	}
-	// Unparsed is nil unless the service sent a field in an unknown layout;
-	// then the caller gets its own map too.
-	b.out.Unparsed = maps.Clone(o.Unparsed)
-	return &b.out
-}
-
 // cacheCounters count events. Hits and stale serves happen on every core
-// at once, so they go to one of several padded stripes picked at random
-// instead of one contended word.
+// at once, so each goes to one of several stripes on cache lines of their
+// own, and a core keeps to one stripe: a token from a sync.Pool (which
+// keeps a free item per P) names the stripe, so a stripe's line stays in
+// one core's cache instead of moving between cores on every hit. A token
+// the pool drops (at a GC) is replaced by one naming the next stripe: no
+// count is lost, since counts live in the stripes.
 type cacheCounters struct {
-	stripes                            [8]counterStripe
-	misses, fetches, errors, evictions atomic.Int64
+	_         [64]byte // off the cache line of the fields before, which hits read
+	stripes   [counterStripes]counterStripe
+	tokens    sync.Pool // *stripeToken
+	nextTok   atomic.Uint32
+	misses    atomic.Int64
+	fetches   atomic.Int64
+	errors    atomic.Int64
+	evictions atomic.Int64
 }
+
+const counterStripes = 8
+
+type stripeToken struct{ i uint32 }
 
 type counterStripe struct {
 	hits, stale atomic.Int64
@@ -133,12 +120,17 @@ type counterStripe struct {
 }
 
 func (s *cacheCounters) hit(stale bool) {
-	st := &s.stripes[rand.Uint32()%uint32(len(s.stripes))]
+	t, _ := s.tokens.Get().(*stripeToken)
+	if t == nil {
+		t = &stripeToken{s.nextTok.Add(1) % counterStripes}
+	}
+	st := &s.stripes[t.i]
 	if stale {
 		st.stale.Add(1)
 	} else {
 		st.hits.Add(1)
 	}
+	s.tokens.Put(t)
 }
 
 func (s *cacheCounters) hot() (hits, stale int64) {

@@ -118,7 +118,7 @@ func ExampleCache() {
 
 	srv.PutSecretValue("prod/api-key", "key-v2-rotated") // a rotation hook would call Refresh
 	out, _ := cache.Refresh(context.Background(), "prod/api-key")
-	fmt.Println(out.VersionStages, len(out.SecretData))
+	fmt.Println(out.VersionStages(), len(out.SecretData))
 	// Output:
 	// 6
 	// 6

@@ -25,3 +25,6 @@ func WaitCacheFetches(c *Cache) { c.wg.Wait() }
 func CacheRetryDelay(c *Cache, failures int, err error) time.Duration {
 	return c.retryDelay(failures, err)
 }
+
+// NewCachedSecret is what a cache holds for o.
+func NewCachedSecret(o *GetSecretValueOutput) CachedSecret { return newCachedSecret(o) }
