@@ -52,7 +52,8 @@ type CacheOptions struct {
 	// waiting for that fetch (and Refresh) return after it does, so keep it
 	// short or hand work off. It must not call Close.
 	OnChange func(name, stage string, prev, cur *GetSecretValueOutput)
-	// Clock replaces time.Now, for tests.
+	// Clock replaces the cache's clock (by default monotonic time since
+	// NewCache), for tests.
 	Clock func() time.Time
 }
 
@@ -61,10 +62,14 @@ type CacheOptions struct {
 // caller whose context ends gets its context's error while the fetch goes
 // on for the others.
 //
-// Get returns a CachedSecret, a value: every caller gets its own copy
-// without an allocation, so no caller can change what another one gets. A
-// hit takes no lock, writes no memory another core reads, does no I/O and
-// does not allocate, so hits scale with cores.
+// Get returns a CachedSecret, a read-only handle on the value the cache
+// holds: no caller can change what another one gets, and handing it out
+// costs no allocation. A hit takes no lock and does no I/O; in the steady
+// state (after an entry's first hit since the last insertion, and outside
+// the hit that starts a background fetch) it neither allocates nor writes
+// memory another core reads, so hits scale with cores. An error the cache
+// hands out (a cached not-found, a failed fetch several callers waited
+// for) is each caller's own copy.
 //
 // A background fetch (refresh ahead, stale-while-revalidate) makes one
 // attempt. After a failed fetch the next background one waits a growing,
@@ -128,6 +133,7 @@ func NewCache(client *Client, opts CacheOptions) *Cache {
 		c.now = func() time.Time { return start.Add(time.Since(start)) }
 	}
 	c.fetchFn = c.fetchFromKMS
+	c.stats.init()
 	for i := range c.shards {
 		c.shards[i].Store(&shard{})
 	}
@@ -183,15 +189,15 @@ func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (Cached
 // background fetch is due.
 func (c *Cache) serve(s *entryState, now time.Time) (out CachedSecret, ok, refresh bool, err error) {
 	switch {
-	case s.val != nil && now.Before(s.expires):
+	case s.out != nil && now.Before(s.expires):
 		c.stats.hit(false)
-		return *s.val, true, !now.Before(s.refreshAt) && !now.Before(s.retryAt), nil
-	case s.val != nil && now.Before(s.staleUntil):
+		return CachedSecret{s.out}, true, !now.Before(s.refreshAt) && !now.Before(s.retryAt), nil
+	case s.out != nil && now.Before(s.staleUntil):
 		c.stats.hit(true)
-		return *s.val, true, !now.Before(s.retryAt), nil
+		return CachedSecret{s.out}, true, !now.Before(s.retryAt), nil
 	case s.notFound != nil && now.Before(s.expires):
 		c.stats.hit(false)
-		return CachedSecret{}, true, false, s.notFound
+		return CachedSecret{}, true, false, callersError(s.notFound)
 	}
 	return CachedSecret{}, false, false, nil
 }

@@ -23,12 +23,12 @@ type entry struct {
 
 // entryState is what an entry holds; never changed once published.
 type entryState struct {
-	val        *CachedSecret // the value, copied to each caller; nil if none
-	notFound   error         // cached ErrSecretNotFound, served until expires
-	expires    time.Time     // end of the (jittered) TTL
-	refreshAt  time.Time     // a hit from here on starts a background fetch
-	staleUntil time.Time     // expires + MaxStale
-	retryAt    time.Time     // after a failure: no background fetch before this
+	out        *GetSecretValueOutput // the value, served read-only as a CachedSecret; nil if none
+	notFound   error                 // cached ErrSecretNotFound, served until expires
+	expires    time.Time             // end of the (jittered) TTL
+	refreshAt  time.Time             // a hit from here on starts a background fetch
+	staleUntil time.Time             // expires + MaxStale
+	retryAt    time.Time             // after a failure: no background fetch before this
 }
 
 type fetchCall struct {
@@ -45,9 +45,21 @@ func (f *fetchCall) wait(ctx context.Context) (CachedSecret, error) {
 		return CachedSecret{}, ctx.Err()
 	}
 	if f.err != nil {
-		return CachedSecret{}, f.err
+		return CachedSecret{}, callersError(f.err)
 	}
-	return newCachedSecret(f.out), nil
+	return CachedSecret{f.out}, nil
+}
+
+// callersError returns err for one caller: an *APIError (the error of
+// every answer from KMS) is copied, since an error the cache holds or hands
+// to every caller waiting for a fetch is otherwise one object, which a
+// caller could change under errors.As for all the others.
+func callersError(err error) error {
+	if ae, ok := err.(*APIError); ok {
+		cp := *ae
+		return &cp
+	}
+	return err
 }
 
 // Retry delays after a failed fetch: from cacheRetryBase, doubling per
@@ -102,8 +114,8 @@ func (c *Cache) fetch(e *entry, call *fetchCall, background bool) {
 	e.state.Store(c.nextState(e, prev, out, err, now))
 	c.mu.Unlock()
 	call.out, call.err = out, err
-	if err == nil && c.opts.OnChange != nil && prev != nil && prev.val != nil && prev.val.VersionID != out.VersionID {
-		c.opts.OnChange(e.key.name, e.key.stage, prev.val.Output(), newCachedSecret(out).Output())
+	if err == nil && c.opts.OnChange != nil && prev != nil && prev.out != nil && prev.out.VersionID != out.VersionID {
+		c.opts.OnChange(e.key.name, e.key.stage, CachedSecret{prev.out}.Output(), CachedSecret{out}.Output())
 	}
 	e.call.Store(nil)
 	close(call.done)
@@ -115,8 +127,7 @@ func (c *Cache) nextState(e *entry, prev *entryState, out *GetSecretValueOutput,
 	case err == nil:
 		e.failures = 0
 		expires := now.Add(c.jitter(c.opts.TTL))
-		val := newCachedSecret(out)
-		return &entryState{val: &val, expires: expires, refreshAt: expires.Add(-c.opts.RefreshAhead),
+		return &entryState{out: out, expires: expires, refreshAt: expires.Add(-c.opts.RefreshAhead),
 			staleUntil: expires.Add(c.opts.MaxStale)}
 	case errors.Is(err, ErrSecretNotFound):
 		// Deleted: the old value must stop being served, stale or not.

@@ -53,7 +53,7 @@ func value(t *testing.T, cache *kms.Cache, name string) string {
 	t.Helper()
 	out, err := cache.Get(ctx, name)
 	require.NoError(t, err)
-	return out.SecretData
+	return out.SecretData()
 }
 
 // fakeKMS is an injected fetch: version n of every secret is "value-n"

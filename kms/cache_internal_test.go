@@ -2,6 +2,7 @@ package kms
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 // on purpose, so this one sets the entry up by hand.
 func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	held := &CachedSecret{SecretName: "db", SecretData: "held", VersionID: "v1"}
+	held := &GetSecretValueOutput{SecretName: "db", SecretData: "held", VersionID: "v1"}
 	for _, tc := range []struct {
 		name       string
 		state      entryState
@@ -23,9 +24,9 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 		wantErr    error
 		background int
 	}{
-		{"fresh", entryState{val: held, expires: now.Add(time.Minute), refreshAt: now.Add(time.Second), staleUntil: now.Add(time.Minute)}, "held", nil, 0},
-		{"due for refresh", entryState{val: held, expires: now.Add(time.Minute), refreshAt: now, staleUntil: now.Add(time.Minute)}, "held", nil, 1},
-		{"stale, retry not yet due", entryState{val: held, expires: now, staleUntil: now.Add(time.Minute), retryAt: now.Add(time.Second)}, "held", nil, 0},
+		{"fresh", entryState{out: held, expires: now.Add(time.Minute), refreshAt: now.Add(time.Second), staleUntil: now.Add(time.Minute)}, "held", nil, 0},
+		{"due for refresh", entryState{out: held, expires: now.Add(time.Minute), refreshAt: now, staleUntil: now.Add(time.Minute)}, "held", nil, 1},
+		{"stale, retry not yet due", entryState{out: held, expires: now, staleUntil: now.Add(time.Minute), retryAt: now.Add(time.Second)}, "held", nil, 0},
 		{"cached not found", entryState{notFound: ErrSecretNotFound, expires: now.Add(time.Second)}, "", ErrSecretNotFound, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,7 +51,7 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 				require.ErrorIs(t, err, tc.wantErr)
 			} else {
 				require.NoError(t, err)
-				assert.Equal(t, tc.want, out.SecretData)
+				assert.Equal(t, tc.want, out.SecretData())
 			}
 			assert.Equal(t, tc.background, fetches, "fetches")
 			assert.Equal(t, tc.background, background, "all of them in the background")
@@ -91,5 +92,42 @@ func TestCacheRevalidateGuards(t *testing.T) {
 			c.wg.Wait()
 			assert.Equal(t, tc.want, fetches)
 		})
+	}
+}
+
+// Every core on one stripe, the worst case after unlucky GCs: the counts
+// must still add up, so the stripes must add atomically.
+func TestCacheCountersOneStripeManyCores(t *testing.T) {
+	var s cacheCounters
+	s.tokens.New = func() any { return &stripeToken{0} }
+	const goroutines, each = 8, 20000
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(stale bool) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				s.hit(stale)
+			}
+		}(g%2 == 1)
+	}
+	wg.Wait()
+	hits, stale := s.hot()
+	assert.Equal(t, int64(goroutines/2*each), hits)
+	assert.Equal(t, int64(goroutines/2*each), stale)
+	assert.Equal(t, int64(goroutines/2*each), s.stripes[0].hits.Load(), "all on the one stripe")
+}
+
+// The stripe tokens name the stripes in turn.
+func TestCacheCountersTokensTakeTurns(t *testing.T) {
+	var s cacheCounters
+	s.init()
+	seen := map[uint32]int{}
+	for i := 0; i < 2*counterStripes; i++ {
+		seen[s.tokens.New().(*stripeToken).i]++
+	}
+	assert.Len(t, seen, counterStripes)
+	for i, n := range seen {
+		assert.Equal(t, 2, n, "stripe %d", i)
 	}
 }

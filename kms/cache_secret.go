@@ -10,125 +10,111 @@ import (
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
-// CachedSecret is a secret version as a Cache serves it: the fields of
-// GetSecretValueOutput, as a value. Every Get returns its own copy without
-// allocating, and a caller cannot change what another one gets: the fields
-// are copied, and the two that are a slice and a map in
-// GetSecretValueOutput are read through methods that return fresh copies.
-// Output converts it to the client's type.
+// CachedSecret is a secret version as a Cache serves it: a read-only handle
+// on the value the cache holds, with a method for each field of
+// GetSecretValueOutput. Returning it costs no allocation, and no caller can
+// change what another one gets: there is nothing to write to, and the
+// methods that return a slice or a map return copies. Output converts it to
+// a GetSecretValueOutput of the caller's own.
 //
-// Like GetSecretValueOutput, it prints SecretData as "[redacted]" under fmt
-// and slog.
+// It holds no field of its own, so however it is printed (fmt with any
+// verb, slog, encoding/json, inside another struct) SecretData never shows:
+// its methods print it as "[redacted]", and printing it without them shows
+// an address. The zero CachedSecret (returned with an error) reads as empty.
 type CachedSecret struct {
-	SecretName     string
-	SecretType     string
-	SecretData     string // the value: text, or base64 text when SecretDataType is "binary"
-	SecretDataType string // "text" or "binary"
-	VersionID      string
-
-	CreateTime       time.Time
-	LastRotationDate time.Time
-	NextRotationDate time.Time
-	RotationInterval time.Duration
-
-	AutomaticRotation string
-	ExtendedConfig    string
-	RequestID         string // of the request that fetched this version
-
-	// Held by the cache and never written after the fetch; never handed
-	// out, only copies of them.
-	stages   []string
-	unparsed map[string]string
+	o *GetSecretValueOutput // the cache's; never written after the fetch, never handed out
 }
 
-// newCachedSecret makes the value a cache holds for o, which it owns and
-// never changes after this.
-func newCachedSecret(o *GetSecretValueOutput) CachedSecret {
-	return CachedSecret{
-		SecretName: o.SecretName, SecretType: o.SecretType, SecretData: o.SecretData,
-		SecretDataType: o.SecretDataType, VersionID: o.VersionID,
-		CreateTime: o.CreateTime, LastRotationDate: o.LastRotationDate,
-		NextRotationDate: o.NextRotationDate, RotationInterval: o.RotationInterval,
-		AutomaticRotation: o.AutomaticRotation, ExtendedConfig: o.ExtendedConfig,
-		RequestID: o.RequestID,
-		stages:    o.VersionStages, unparsed: o.Unparsed,
+// get returns the held output, or an empty one for the zero CachedSecret.
+func (s CachedSecret) get() *GetSecretValueOutput {
+	if s.o == nil {
+		return &GetSecretValueOutput{}
 	}
+	return s.o
 }
+
+// SecretName is the secret's name.
+func (s CachedSecret) SecretName() string { return s.get().SecretName }
+
+// SecretType is Generic, Rds, RAMCredentials, ECS, ...
+func (s CachedSecret) SecretType() string { return s.get().SecretType }
+
+// SecretData is the value: text, or base64 text when SecretDataType is
+// "binary" (Bytes decodes it).
+func (s CachedSecret) SecretData() string { return s.get().SecretData }
+
+// SecretDataType is "text" or "binary".
+func (s CachedSecret) SecretDataType() string { return s.get().SecretDataType }
+
+// VersionID is the version's id.
+func (s CachedSecret) VersionID() string { return s.get().VersionID }
 
 // VersionStages returns the version's stages (ACSCurrent, ACSPrevious, ...)
-// in a slice of the caller's own (nil if KMS sent none).
-func (s CachedSecret) VersionStages() []string { return slices.Clone(s.stages) }
+// in a slice of the caller's own; nil if KMS sent none.
+func (s CachedSecret) VersionStages() []string { return slices.Clone(s.get().VersionStages) }
 
-// HasStage reports whether the version carries the stage; it does not
-// allocate.
-func (s CachedSecret) HasStage(stage string) bool { return slices.Contains(s.stages, stage) }
+// HasStage reports whether the version carries the stage, without
+// allocating.
+func (s CachedSecret) HasStage(stage string) bool {
+	return slices.Contains(s.get().VersionStages, stage)
+}
+
+// CreateTime is when the version was created; zero if not sent.
+func (s CachedSecret) CreateTime() time.Time { return s.get().CreateTime }
+
+// LastRotationDate is when the secret was last rotated; zero if not sent.
+func (s CachedSecret) LastRotationDate() time.Time { return s.get().LastRotationDate }
+
+// NextRotationDate is when the secret is next rotated; zero if not sent.
+func (s CachedSecret) NextRotationDate() time.Time { return s.get().NextRotationDate }
+
+// RotationInterval is the rotation period; zero if not sent.
+func (s CachedSecret) RotationInterval() time.Duration { return s.get().RotationInterval }
+
+// AutomaticRotation is Enabled, Disabled or Invalid (managed secrets).
+func (s CachedSecret) AutomaticRotation() string { return s.get().AutomaticRotation }
+
+// ExtendedConfig is JSON text (managed secrets, with FetchExtendedConfig).
+func (s CachedSecret) ExtendedConfig() string { return s.get().ExtendedConfig }
+
+// RequestID is the id of the request that fetched this version.
+func (s CachedSecret) RequestID() string { return s.get().RequestID }
 
 // Unparsed returns, in a map of the caller's own, the metadata fields KMS
 // sent in a layout the client does not read (see
 // GetSecretValueOutput.Unparsed); nil when every field was read.
-func (s CachedSecret) Unparsed() map[string]string { return maps.Clone(s.unparsed) }
+func (s CachedSecret) Unparsed() map[string]string { return maps.Clone(s.get().Unparsed) }
 
-// Output returns the value as a GetSecretValueOutput of the caller's own.
+// Output returns the value as a GetSecretValueOutput of the caller's own
+// (its slice and map copied); nil for the zero CachedSecret.
 func (s CachedSecret) Output() *GetSecretValueOutput {
-	return &GetSecretValueOutput{
-		SecretName: s.SecretName, SecretType: s.SecretType, SecretData: s.SecretData,
-		SecretDataType: s.SecretDataType, VersionID: s.VersionID, VersionStages: s.VersionStages(),
-		CreateTime: s.CreateTime, LastRotationDate: s.LastRotationDate,
-		NextRotationDate: s.NextRotationDate, RotationInterval: s.RotationInterval,
-		AutomaticRotation: s.AutomaticRotation, ExtendedConfig: s.ExtendedConfig,
-		RequestID: s.RequestID, Unparsed: s.Unparsed(),
+	if s.o == nil {
+		return nil
 	}
+	o := *s.o
+	o.VersionStages = s.VersionStages()
+	o.Unparsed = s.Unparsed()
+	return &o
 }
 
 // Bytes returns the secret value as bytes, as GetSecretValueOutput.Bytes.
-func (s CachedSecret) Bytes() ([]byte, error) {
-	o := GetSecretValueOutput{SecretName: s.SecretName, SecretData: s.SecretData,
-		SecretDataType: s.SecretDataType, VersionID: s.VersionID}
-	return o.Bytes()
-}
+func (s CachedSecret) Bytes() ([]byte, error) { return s.get().Bytes() }
 
 // DecodeJSON unmarshals the secret value into v, as
 // GetSecretValueOutput.DecodeJSON.
-func (s CachedSecret) DecodeJSON(v any) error {
-	o := GetSecretValueOutput{SecretName: s.SecretName, SecretData: s.SecretData,
-		SecretDataType: s.SecretDataType, VersionID: s.VersionID}
-	return o.DecodeJSON(v)
-}
+func (s CachedSecret) DecodeJSON(v any) error { return s.get().DecodeJSON(v) }
 
-// cachedSecretView has the fields of CachedSecret, the stages and unparsed
-// fields exported, and none of its methods, for printing a redacted copy.
-type cachedSecretView struct {
-	SecretName, SecretType, SecretData, SecretDataType, VersionID string
-	VersionStages                                                 []string
-
-	CreateTime, LastRotationDate, NextRotationDate time.Time
-	RotationInterval                               time.Duration
-
-	AutomaticRotation, ExtendedConfig, RequestID string
-	Unparsed                                     map[string]string
-}
-
-func (s CachedSecret) redactedView() cachedSecretView {
-	return cachedSecretView{
-		SecretName: s.SecretName, SecretType: s.SecretType, SecretData: wire.RedactString(s.SecretData),
-		SecretDataType: s.SecretDataType, VersionID: s.VersionID, VersionStages: s.stages,
-		CreateTime: s.CreateTime, LastRotationDate: s.LastRotationDate,
-		NextRotationDate: s.NextRotationDate, RotationInterval: s.RotationInterval,
-		AutomaticRotation: s.AutomaticRotation, ExtendedConfig: s.ExtendedConfig,
-		RequestID: s.RequestID, Unparsed: s.unparsed,
-	}
-}
-
-// Format prints the value with SecretData as "[redacted]", under every verb.
+// Format prints the value's fields with SecretData as "[redacted]", under
+// every verb, as GetSecretValueOutput does.
 func (s CachedSecret) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, s.redactedView(), "kms.cachedSecretView", "kms.CachedSecret")
+	wire.Format(f, verb, s.get().redactedView(), "kms.getSecretValueOutputView", "kms.CachedSecret")
 }
 
-// String returns the value with SecretData as "[redacted]".
-func (s CachedSecret) String() string { return fmt.Sprintf("%+v", s.redactedView()) }
+// String returns the value's fields with SecretData as "[redacted]".
+func (s CachedSecret) String() string { return s.get().String() }
 
 // GoString is like String for %#v.
 func (s CachedSecret) GoString() string { return fmt.Sprintf("%#v", s) }
 
 // LogValue makes slog print the metadata and "[redacted]" for SecretData.
-func (s CachedSecret) LogValue() slog.Value { return s.Output().LogValue() }
+func (s CachedSecret) LogValue() slog.Value { return s.get().LogValue() }

@@ -98,7 +98,8 @@ func (c *Cache) remove(e *entry) {
 // keeps a free item per P) names the stripe, so a stripe's line stays in
 // one core's cache instead of moving between cores on every hit. A token
 // the pool drops (at a GC) is replaced by one naming the next stripe: no
-// count is lost, since counts live in the stripes.
+// count is lost, since counts live in the stripes, and two cores that end
+// up on one stripe still add atomically.
 type cacheCounters struct {
 	_         [64]byte // off the cache line of the fields before, which hits read
 	stripes   [counterStripes]counterStripe
@@ -119,11 +120,13 @@ type counterStripe struct {
 	_           [112]byte // two cache lines per stripe: no false sharing, even with adjacent-line prefetch
 }
 
+// init makes each new token name the next stripe.
+func (s *cacheCounters) init() {
+	s.tokens.New = func() any { return &stripeToken{s.nextTok.Add(1) % counterStripes} }
+}
+
 func (s *cacheCounters) hit(stale bool) {
-	t, _ := s.tokens.Get().(*stripeToken)
-	if t == nil {
-		t = &stripeToken{s.nextTok.Add(1) % counterStripes}
-	}
+	t := s.tokens.Get().(*stripeToken)
 	st := &s.stripes[t.i]
 	if stale {
 		st.stale.Add(1)

@@ -2,6 +2,7 @@ package kms_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"runtime"
 	"sync"
@@ -126,7 +127,7 @@ func TestCacheRefreshAheadOneFetchWhileInFlight(t *testing.T) {
 				defer wg.Done()
 				out, err := cache.Get(ctx, "db")
 				if assert.NoError(t, err) {
-					got <- out.SecretData
+					got <- out.SecretData()
 				}
 			}()
 		}
@@ -157,7 +158,7 @@ func TestCacheStaleWhileRevalidate(t *testing.T) {
 		for i := 0; i < 50; i++ {
 			out, err := cache.Get(ctx, "db")
 			if assert.NoError(t, err) {
-				assert.Equal(t, "value-1", out.SecretData)
+				assert.Equal(t, "value-1", out.SecretData())
 			}
 		}
 	})
@@ -364,7 +365,7 @@ func TestCacheSingleFlight(t *testing.T) {
 				results <- "error: " + err.Error()
 				return
 			}
-			results <- out.SecretData
+			results <- out.SecretData()
 		}()
 	}
 	require.Eventually(t, func() bool { return cache.Stats().Misses == 100 }, 10*time.Second, time.Millisecond, "all callers waiting")
@@ -384,6 +385,43 @@ func TestCacheSingleFlight(t *testing.T) {
 	//lint:ignore SA1012 a nil context is a caller's mistake the cache survives
 	_, err = cache.Get(nil, "db")
 	require.NoError(t, err)
+}
+
+// Callers that waited for one failed fetch each get their own error.
+func TestCacheSingleFlightErrorIsEachCallers(t *testing.T) {
+	f := newFakeKMS()
+	cache, _ := fakeCache(t, f, kms.CacheOptions{})
+	hold := make(chan struct{})
+	f.set(func(f *fakeKMS) {
+		f.hold = hold
+		f.err = &kms.APIError{Service: "kms", Operation: "GetSecretValue", StatusCode: 403, Code: "Forbidden.NoPermission"}
+	})
+	errs := make(chan *kms.APIError, 2)
+	var wg sync.WaitGroup
+	for i := 0; i < cap(errs); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := cache.Get(ctx, "db")
+			var ae *kms.APIError
+			if !errors.As(err, &ae) {
+				t.Errorf("want an *APIError, got %v", err)
+				return
+			}
+			errs <- ae
+		}()
+	}
+	require.Eventually(t, func() bool { return cache.Stats().Misses == 2 }, 10*time.Second, time.Millisecond, "both callers waiting")
+	close(hold)
+	wg.Wait()
+	close(errs)
+	first, second := <-errs, <-errs
+	require.NotNil(t, second)
+	assert.NotSame(t, first, second)
+	first.Code = "Changed"
+	assert.Equal(t, "Forbidden.NoPermission", second.Code)
+	fetches, _ := f.count()
+	assert.Equal(t, 1, fetches)
 }
 
 func TestCacheLRU(t *testing.T) {
@@ -420,6 +458,22 @@ func TestCacheNegative(t *testing.T) {
 	assert.Equal(t, "now here", value(t, cache, "missing"))
 
 	srv2, byDefault, _ := newCache(t, kms.CacheOptions{})
+	// Each caller gets its own copy of the cached error.
+	_, err = cache.Get(ctx, "gone") // fetched and cached
+	require.ErrorIs(t, err, kms.ErrSecretNotFound)
+	_, err = cache.Get(ctx, "gone") // served from the cache
+	var first *kms.APIError
+	require.ErrorAs(t, err, &first)
+	first.Code, first.Message = "Changed", "changed by a caller"
+	hits := cache.Stats().Hits
+	_, err = cache.Get(ctx, "gone")
+	assert.Equal(t, hits+1, cache.Stats().Hits, "served from the cache")
+	var second *kms.APIError
+	require.ErrorAs(t, err, &second)
+	assert.NotSame(t, first, second)
+	assert.Equal(t, "Forbidden.ResourceNotFound", second.Code)
+	require.ErrorIs(t, err, kms.ErrSecretNotFound)
+
 	for i := 0; i < 2; i++ {
 		_, err = byDefault.Get(ctx, "missing")
 		require.ErrorIs(t, err, kms.ErrSecretNotFound)
@@ -433,7 +487,7 @@ func TestCacheStageEmptyIsCurrent(t *testing.T) {
 	for _, stage := range []string{"", "ACSCurrent", ""} {
 		out, err := cache.GetVersionStage(ctx, "db", stage)
 		require.NoError(t, err)
-		assert.Equal(t, "v1", out.SecretData)
+		assert.Equal(t, "v1", out.SecretData())
 	}
 	assert.Equal(t, "v1", value(t, cache, "db"))
 	assert.Equal(t, 1, srv.Requests(), "one entry for \"\" and ACSCurrent")
@@ -455,17 +509,17 @@ func TestCacheStagesRefreshInvalidate(t *testing.T) {
 	srv.PutSecretValue("db", "v2")
 	prev, err := cache.GetVersionStage(ctx, "db", "ACSPrevious")
 	require.NoError(t, err)
-	assert.Equal(t, "v1", prev.SecretData)
+	assert.Equal(t, "v1", prev.SecretData())
 	assert.Equal(t, "v2", value(t, cache, "db"))
 	srv.PutSecretValue("db", "v3") // a rotation hook fires
 	out, err := cache.Refresh(ctx, "db")
 	require.NoError(t, err)
-	assert.Equal(t, "v3", out.SecretData)
+	assert.Equal(t, "v3", out.SecretData())
 	assert.Equal(t, "v3", value(t, cache, "db"))
 	requests := srv.Requests()
 	prev, err = cache.GetVersionStage(ctx, "db", "ACSPrevious")
 	require.NoError(t, err)
-	assert.Equal(t, "v2", prev.SecretData, "Refresh dropped the other stages too")
+	assert.Equal(t, "v2", prev.SecretData(), "Refresh dropped the other stages too")
 	assert.Equal(t, requests+1, srv.Requests())
 	cache.Invalidate("db")
 	assert.Zero(t, cache.Stats().Entries)
@@ -488,7 +542,7 @@ func TestCacheRefreshWaitsOutRunningFetch(t *testing.T) {
 	go func() {
 		out, err := cache.Refresh(ctx, "db")
 		if assert.NoError(t, err) {
-			got <- out.SecretData
+			got <- out.SecretData()
 		}
 		close(got)
 	}()
@@ -580,18 +634,24 @@ func TestCacheStatsCountEveryHit(t *testing.T) {
 	assert.Equal(t, int64(1), st.Misses)
 }
 
-// A hit returns a value: the caller's copy costs no allocation, fresh or
-// stale.
+// A hit returns a read-only handle: no allocation, fresh or stale.
 func TestCacheHitDoesNotAllocate(t *testing.T) {
-	srv, cache, _ := newCache(t, kms.CacheOptions{})
-	srv.PutSecretValue("db", "v1")
-	value(t, cache, "db")
-	allocs := testing.AllocsPerRun(1000, func() {
+	f := newFakeKMS()
+	cache, clk := fakeCache(t, f, kms.CacheOptions{TTL: 10 * time.Minute, RefreshAhead: -1, MaxStale: time.Hour})
+	get := func() {
 		if _, err := cache.Get(ctx, "db"); err != nil {
 			t.Fatal(err)
 		}
-	})
-	assert.Zero(t, allocs)
+	}
+	get()
+	assert.Zero(t, testing.AllocsPerRun(1000, get), "fresh")
+	f.set(func(f *fakeKMS) { f.hold = make(chan struct{}) }) // the revalidation hangs: every Get is stale
+	clk.Advance(11 * time.Minute)
+	get() // starts the one revalidation, which allocates
+	assert.Zero(t, testing.AllocsPerRun(1000, get), "stale")
+	// AllocsPerRun calls once more to warm up.
+	assert.Equal(t, int64(1001), cache.Stats().Hits, "the first hits measured were fresh ones")
+	assert.Equal(t, int64(1+1001), cache.Stats().Stale, "the others stale ones")
 }
 
 func TestCacheWithoutClient(t *testing.T) {
@@ -620,7 +680,7 @@ func TestCacheRefreshContext(t *testing.T) {
 	//lint:ignore SA1012 a nil context is a caller's mistake the cache survives
 	out, err := cache.Refresh(nil, "db")
 	require.NoError(t, err)
-	assert.Equal(t, "value-1", out.SecretData)
+	assert.Equal(t, "value-1", out.SecretData())
 
 	hold, started := make(chan struct{}), make(chan struct{}, 2)
 	f.set(func(f *fakeKMS) { f.hold, f.started = hold, started })
@@ -667,7 +727,7 @@ func TestCacheRefreshBehindRunningFetch(t *testing.T) {
 				if out, err := cache.Refresh(refreshCtx, "db"); err != nil {
 					got <- "error: " + err.Error()
 				} else {
-					got <- out.SecretData
+					got <- out.SecretData()
 				}
 			}()
 			if tc.cancel {

@@ -115,8 +115,9 @@
 // returned at once while one background fetch runs), single flight for
 // concurrent misses, backoff after failed background fetches that honours
 // the service's retry-after, an OnChange hook on rotation, and LRU bounds.
-// Get returns a CachedSecret, a value each caller has to itself; a hit
-// takes no lock and makes no allocation. See NewCache and CacheOptions.
+// Get returns a CachedSecret, a read-only handle no caller can change for
+// another; a hit takes no lock and makes no allocation. See NewCache and
+// CacheOptions.
 //
 // # Testing
 //

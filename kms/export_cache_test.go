@@ -27,4 +27,4 @@ func CacheRetryDelay(c *Cache, failures int, err error) time.Duration {
 }
 
 // NewCachedSecret is what a cache holds for o.
-func NewCachedSecret(o *GetSecretValueOutput) CachedSecret { return newCachedSecret(o) }
+func NewCachedSecret(o *GetSecretValueOutput) CachedSecret { return CachedSecret{o} }
