@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -187,3 +188,28 @@ func TestParseCAsNamesTheBlock(t *testing.T) {
 		assert.ErrorContains(t, err, tt.want)
 	}
 }
+
+// A per-call option reuses the instance's connections only when its
+// HTTPClient is the client's own: both unset, or the same *http.Client.
+func TestSameHTTPClient(t *testing.T) {
+	a, b := &http.Client{}, &http.Client{}
+	var notHTTP doer
+	for _, tc := range []struct {
+		name string
+		x, y HTTPClient
+		want bool
+	}{
+		{"both unset", nil, nil, true},
+		{"unset, set", nil, a, false},
+		{"set, unset", a, nil, false},
+		{"the same", a, a, true},
+		{"two clients", a, b, false},
+		{"not an *http.Client", notHTTP, notHTTP, false},
+	} {
+		assert.Equal(t, tc.want, sameHTTPClient(tc.x, tc.y), tc.name)
+	}
+}
+
+type doer struct{}
+
+func (doer) Do(*http.Request) (*http.Response, error) { return nil, errors.New("unused") }

@@ -171,6 +171,9 @@ func TestDecodeErrorBoundsEveryField(t *testing.T) {
 	assert.Equal(t, exact, e.Message, "a message at the limit is whole")
 	odd := "a" + strings.Repeat("é", maxFieldBytes)
 	assert.Equal(t, odd[:maxFieldBytes-1]+"…", bounded(odd, maxFieldBytes), "a cut inside a rune moves back to its start")
+	// Not from JSON (which makes bytes that start no rune into U+FFFD), but
+	// bounded must not run off the front of a string with no rune start.
+	assert.Equal(t, "…", bounded(strings.Repeat("\x80", maxFieldBytes+1), maxFieldBytes))
 }
 
 // endless yields chunk bytes per Read forever, counting them.
