@@ -141,8 +141,8 @@ func NewCache(client *Client, opts CacheOptions) *Cache {
 	return c
 }
 
-// Get returns the ACSCurrent value of the named secret, a value of the
-// caller's own.
+// Get returns the ACSCurrent value of the named secret, as a read-only
+// CachedSecret.
 func (c *Cache) Get(ctx context.Context, name string) (CachedSecret, error) {
 	return c.GetVersionStage(ctx, name, stageCurrent)
 }
@@ -154,7 +154,7 @@ const maxCacheDuration = 100 * 365 * 24 * time.Hour
 
 // GetVersionStage returns the value of the named secret at a version stage
 // (ACSCurrent, ACSPrevious, or a custom label); each stage is its own
-// entry, and "" means ACSCurrent. The value is the caller's own.
+// entry, and "" means ACSCurrent.
 //
 // Errors: ErrCacheClosed after Close; an empty name matches
 // signer.ErrInvalidInput; otherwise what GetSecretValue returned, or ctx's
