@@ -60,11 +60,25 @@ type describeSecretWire struct {
 		SecretData  map[string]wire.String `json:"SecretData"`
 		CreateTime  wire.Int64             `json:"CreateTime"`
 		UpdateTime  wire.Int64             `json:"UpdateTime"`
-		RelateApps  wire.List[struct {
-			AppID   wire.String `json:"AppId"`
-			AppName wire.String `json:"AppName"`
-		}] `json:"RelateApps"`
+		RelateApps  relateAppsWire         `json:"RelateApps"`
 	} `json:"Data"`
+}
+
+// relateAppsWire is RelateApps as both DescribeSecret and ListSecrets send
+// it. An alias, so that it keeps wire.List's decoding (a wrapped list, a
+// single element).
+type relateAppsWire = wire.List[struct {
+	AppID   wire.String `json:"AppId"`
+	AppName wire.String `json:"AppName"`
+}]
+
+// relateApps converts the list; nil when it is empty.
+func relateApps(l relateAppsWire) []RelateApp {
+	var out []RelateApp
+	for _, a := range l {
+		out = append(out, RelateApp{AppID: string(a.AppID), AppName: string(a.AppName)})
+	}
+	return out
 }
 
 // missing requires Data naming a secret: a SecretId above 0 and a
@@ -135,9 +149,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 			out.Secret.SecretData[k] = string(v)
 		}
 	}
-	for _, a := range d.RelateApps {
-		out.Secret.RelateApps = append(out.Secret.RelateApps, RelateApp{AppID: string(a.AppID), AppName: string(a.AppName)})
-	}
+	out.Secret.RelateApps = relateApps(d.RelateApps)
 	if out.RequestID == "" {
 		out.RequestID = resp.RequestID()
 	}

@@ -39,16 +39,13 @@ type listSecretsWire struct {
 	envelope
 	Data *struct {
 		Secrets wire.List[struct {
-			NamespaceID wire.String `json:"NamespaceId"`
-			SecretID    wire.Int64  `json:"SecretId"`
-			SecretName  wire.String `json:"SecretName"`
-			SecretType  wire.String `json:"SecretType"`
-			CreateTime  wire.Int64  `json:"CreateTime"`
-			UpdateTime  wire.Int64  `json:"UpdateTime"`
-			RelateApps  wire.List[struct {
-				AppID   wire.String `json:"AppId"`
-				AppName wire.String `json:"AppName"`
-			}] `json:"RelateApps"`
+			NamespaceID wire.String    `json:"NamespaceId"`
+			SecretID    wire.Int64     `json:"SecretId"`
+			SecretName  wire.String    `json:"SecretName"`
+			SecretType  wire.String    `json:"SecretType"`
+			CreateTime  wire.Int64     `json:"CreateTime"`
+			UpdateTime  wire.Int64     `json:"UpdateTime"`
+			RelateApps  relateAppsWire `json:"RelateApps"`
 		}] `json:"Secrets"`
 	} `json:"Data"`
 }
@@ -102,9 +99,7 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 			SecretType:  string(s.SecretType),
 			CreateTime:  wire.EpochTime(int64(s.CreateTime)),
 			UpdateTime:  wire.EpochTime(int64(s.UpdateTime)),
-		}
-		for _, a := range s.RelateApps {
-			sum.RelateApps = append(sum.RelateApps, RelateApp{AppID: string(a.AppID), AppName: string(a.AppName)})
+			RelateApps:  relateApps(s.RelateApps),
 		}
 		out.Secrets = append(out.Secrets, sum)
 	}
