@@ -7,14 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 )
 
@@ -129,20 +127,8 @@ func (f *floorClient) getACS3(name string) (*floorOutput, error) {
 }
 
 func (f *floorClient) do(req *http.Request) (*floorOutput, error) {
-	resp, err := f.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
 	var out floorOutput
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := loopback.FetchJSON(f.hc, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

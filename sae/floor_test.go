@@ -6,14 +6,13 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/sae/saetest"
 )
 
@@ -79,20 +78,8 @@ func (f *floorClient) describe(namespace string, id int64) (*floorOutput, error)
 	req.Header["X-Acs-Signature-Version"] = []string{"1.0"}
 	req.Header["X-Acs-Signature-Nonce"] = []string{string(nonce[:])}
 	req.Header["Authorization"] = []string{"acs " + saetest.DefaultAccessKeyID + ":" + string(sig[:])}
-	resp, err := f.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
 	var out floorOutput
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := loopback.FetchJSON(f.hc, req, &out); err != nil {
 		return nil, err
 	}
 	if !out.Success || out.Data.SecretId <= 0 {
