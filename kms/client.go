@@ -76,6 +76,12 @@ type Options struct {
 	Logger *slog.Logger
 	// UserAgent is appended to the library's User-Agent.
 	UserAgent string
+	// Observer, when set, is told when each call starts and ends and how
+	// each attempt went (status, code, request id, latency, error, the
+	// delay before the next attempt): for metrics and tracing (the otel
+	// module adapts it to OpenTelemetry). Nil: nothing is observed, at no
+	// cost.
+	Observer Observer
 
 	// InstanceEndpoint is a KMS instance gateway (KMS 3.0), as a base URL
 	// ("https://kst-hzz65f1a2b3c.cryptoservice.kms.aliyuncs.com") or a bare
@@ -114,7 +120,7 @@ func (o Options) transport() transport.Options {
 		Region: o.Region, Endpoint: o.Endpoint, Network: o.Network, Credentials: o.Credentials,
 		HTTPClient: o.HTTPClient, RetryMaxAttempts: o.RetryMaxAttempts, RetryMaxBackoff: o.RetryMaxBackoff,
 		AttemptTimeout: o.AttemptTimeout, SignatureVersion: o.SignatureVersion, Logger: o.Logger, UserAgent: o.UserAgent,
-		Retryer: o.Retryer,
+		Retryer: o.Retryer, Observer: o.Observer,
 	}
 }
 

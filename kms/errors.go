@@ -1,6 +1,9 @@
 package kms
 
-import "github.com/alisecret/alisecret-go/signer"
+import (
+	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/signer"
+)
 
 // APIError is the error for every error answer from KMS; see
 // signer.APIError. Use errors.As to read its Code, Message and RequestID.
@@ -48,3 +51,12 @@ var (
 	// ErrResponseTooLarge matches a response body over the client's limit.
 	ErrResponseTooLarge = signer.ErrResponseTooLarge
 )
+
+// Observer is told what the calls of a Client do; see Options.Observer.
+type Observer = transport.Observer
+
+// CallInfo names a call an Observer is told about.
+type CallInfo = transport.CallInfo
+
+// AttemptInfo is what an Observer is told after each attempt.
+type AttemptInfo = transport.AttemptInfo

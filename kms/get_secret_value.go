@@ -97,7 +97,16 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if err != nil {
 		return nil, err
 	}
-	w := &a.Doc
+	out := a.Doc.output()
+	if out.RequestID == "" {
+		out.RequestID = resp.RequestID()
+	}
+	return out, nil
+}
+
+// output converts the document (GetSecretValue's, or one item of
+// BatchGetSecretValue's) into the typed output.
+func (w *getSecretValueWire) output() *GetSecretValueOutput {
 	out := &GetSecretValueOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -115,10 +124,7 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
 	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
 	out.Unparsed = f.unparsed
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
-	}
-	return out, nil
+	return out
 }
 
 // Bytes returns the secret value as bytes: a binary secret's base64 text

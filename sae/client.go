@@ -71,6 +71,12 @@ type Options struct {
 	Logger *slog.Logger
 	// UserAgent is appended to the library's User-Agent.
 	UserAgent string
+	// Observer, when set, is told when each call starts and ends and how
+	// each attempt went (status, code, request id, latency, error, the
+	// delay before the next attempt): for metrics and tracing (the otel
+	// module adapts it to OpenTelemetry). Nil: nothing is observed, at no
+	// cost.
+	Observer Observer
 }
 
 func (o Options) transport() transport.Options {
@@ -78,7 +84,7 @@ func (o Options) transport() transport.Options {
 		Region: o.Region, Endpoint: o.Endpoint, Network: o.Network, Credentials: o.Credentials,
 		HTTPClient: o.HTTPClient, RetryMaxAttempts: o.RetryMaxAttempts, RetryMaxBackoff: o.RetryMaxBackoff,
 		AttemptTimeout: o.AttemptTimeout, SignatureVersion: o.SignatureVersion, Logger: o.Logger, UserAgent: o.UserAgent,
-		Retryer: o.Retryer,
+		Retryer: o.Retryer, Observer: o.Observer,
 	}
 }
 

@@ -57,6 +57,8 @@ type Options struct {
 	// Retryer, when set, replaces the policy built from RetryMaxAttempts
 	// and RetryMaxBackoff (which it then ignores).
 	Retryer retry.Retryer
+	// Observer, when set, is told about every call and attempt.
+	Observer Observer
 }
 
 // Service describes one API: its host prefix, request style and version.
@@ -86,6 +88,7 @@ type settings struct {
 	sigVersion     signer.Version
 	logger         *slog.Logger
 	retryer        retry.Retryer
+	observer       Observer
 	userAgent      []string // the User-Agent header value, shared by every request
 }
 
@@ -94,7 +97,7 @@ type settings struct {
 // nil) shares the parent's credentials guard when it names the same
 // provider, and the parent's retry budget when neither sets a Retryer.
 func resolve(svc Service, o Options, parent *settings) (*settings, error) {
-	s := &settings{http: o.HTTPClient, logger: o.Logger, sigVersion: o.SignatureVersion}
+	s := &settings{http: o.HTTPClient, logger: o.Logger, sigVersion: o.SignatureVersion, observer: o.Observer}
 	region := o.Region
 	if region == "" {
 		region = os.Getenv(RegionEnv)

@@ -51,8 +51,18 @@ func count(v string, unit time.Duration) time.Duration {
 // nonce, and retrying as the client's retry.Retryer allows. The error is an
 // *APIError for an answer from the service; for a failure to get one it
 // wraps the cause (and the context's error when ctx ended the call).
-func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
+func (c *Client) Do(ctx context.Context, r *Request) (resp Response, err error) {
+	if obs := c.s.observer; obs != nil {
+		call := CallInfo{Service: c.svc.Name, Operation: r.Operation}
+		ctx = obs.StartCall(ctx, call)
+		defer func() { obs.EndCall(ctx, call, err) }()
+	}
+	return c.do(ctx, r)
+}
+
+func (c *Client) do(ctx context.Context, r *Request) (Response, error) {
 	rt := c.s.retryer
+	var last *AttemptInfo // the attempt not yet reported to the observer
 	var (
 		a           retry.Attempt
 		skewRetried bool
@@ -60,6 +70,13 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	for {
 		a.Number++
 		delay, err := rt.Delay(ctx, a)
+		if last != nil {
+			if err == nil {
+				last.Delay = delay
+			}
+			c.s.observer.ObserveAttempt(ctx, *last)
+			last = nil
+		}
 		if err != nil {
 			if errors.Is(ctx.Err(), context.Canceled) {
 				// Cancelled while the policy waited (see retry.Standard).
@@ -74,24 +91,36 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 			}
 			a.Waited += delay
 		}
+		start := time.Now()
 		resp, apiErr, err := c.attempt(ctx, r, a.Number)
 		if apiErr != nil && errors.Is(apiErr, signer.ErrClockSkew) && !skewRetried && c.learnSkew(resp.Header) {
 			// The request was signed with a time the service rejects:
 			// correct the clock and try once more at once, outside the
 			// retry policy.
 			skewRetried = true
+			c.observe(ctx, r, a.Number, start, resp, apiErr, err)
+			start = time.Now()
 			resp, apiErr, err = c.attempt(ctx, r, a.Number)
+		}
+		if c.s.observer != nil {
+			info := c.info(r, a.Number, start, resp, apiErr, err)
+			last = &info
 		}
 		switch {
 		case err == nil && apiErr == nil:
 			rt.Record(nil)
+			if last != nil {
+				c.s.observer.ObserveAttempt(ctx, *last)
+			}
 			return resp, nil
 		case err != nil:
 			if ctx.Err() != nil {
+				c.flush(ctx, last)
 				return Response{}, c.ctxError(r, ctx, a.Err)
 			}
 			var fatal *fatalError
 			if errors.As(err, &fatal) {
+				c.flush(ctx, last)
 				return Response{}, fatal.err
 			}
 			a.Err = err
@@ -111,5 +140,38 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
 	if l := c.s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
 		l.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("service", c.svc.Name))...)
+	}
+}
+
+// info describes one attempt for the observer.
+func (c *Client) info(r *Request, n int, start time.Time, resp Response, apiErr *signer.APIError, err error) AttemptInfo {
+	info := AttemptInfo{Service: c.svc.Name, Operation: r.Operation, Attempt: n, Latency: time.Since(start), StatusCode: resp.StatusCode}
+	switch {
+	case err != nil:
+		var fatal *fatalError
+		if errors.As(err, &fatal) {
+			err = fatal.err
+		}
+		info.Err = err
+	case apiErr != nil:
+		info.Err, info.Code, info.RequestID = apiErr, apiErr.Code, apiErr.RequestID
+	default:
+		info.RequestID = resp.RequestID()
+	}
+	return info
+}
+
+// observe reports an attempt that another follows at once.
+func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time, resp Response, apiErr *signer.APIError, err error) {
+	if c.s.observer != nil {
+		c.s.observer.ObserveAttempt(ctx, c.info(r, n, start, resp, apiErr, err))
+	}
+}
+
+// flush reports the last attempt of a call that ends without asking the
+// retry policy.
+func (c *Client) flush(ctx context.Context, last *AttemptInfo) {
+	if last != nil {
+		c.s.observer.ObserveAttempt(ctx, *last)
 	}
 }

@@ -1,0 +1,222 @@
+package kms
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/alisecret/alisecret-go/internal/wire"
+)
+
+// MaxBatchSecrets is the most secrets one BatchGetSecretValue call reads.
+const MaxBatchSecrets = 20
+
+// BatchGetSecretValueInput is the input of BatchGetSecretValue.
+type BatchGetSecretValueInput struct {
+	// Secrets are the secret versions to read: 1 to 20, no two alike.
+	Secrets []BatchSecret
+}
+
+// BatchSecret names one secret version of a batch, as GetSecretValueInput
+// does.
+type BatchSecret struct {
+	SecretName          string // name or ARN; required
+	VersionStage        string // empty: ACSCurrent
+	VersionID           string
+	FetchExtendedConfig bool
+}
+
+// BatchGetSecretValueOutput is the answer of BatchGetSecretValue.
+type BatchGetSecretValueOutput struct {
+	// SecretValues are the versions read, each as GetSecretValue returns
+	// it (printed with SecretData redacted).
+	SecretValues []GetSecretValueOutput
+	// Errors has one entry for each secret that could not be read.
+	Errors    []BatchError
+	RequestID string
+}
+
+// BatchError is the failure of one secret of a batch. Err is an *APIError
+// that matches the classes GetSecretValue's errors match
+// (ErrSecretNotFound, ErrAccessDenied, ...); BatchError itself matches
+// them too, through Unwrap.
+type BatchError struct {
+	SecretName string
+	Err        error
+}
+
+// Error names the secret and its failure.
+func (e BatchError) Error() string { return fmt.Sprintf("secret %q: %v", e.SecretName, e.Err) }
+
+// Unwrap returns Err.
+func (e BatchError) Unwrap() error { return e.Err }
+
+// batchSecretWire is one item of the SecretsList parameter, with the keys
+// and the string-typed flag the service documents.
+type batchSecretWire struct {
+	FetchExtendedConfig string `json:"FetchExtendedConfig,omitempty"`
+	SecretName          string `json:"SecretName"`
+	VersionID           string `json:"VersionId,omitempty"`
+	VersionStage        string `json:"VersionStage,omitempty"`
+}
+
+type batchQuery struct {
+	SecretsList string `url:"SecretsList"`
+}
+
+type batchErrorWire struct {
+	SecretName wire.String `json:"SecretName"`
+	Code       wire.String `json:"Code"`
+	Message    wire.String `json:"Message"`
+	HTTPStatus wire.Int64  `json:"HttpStatus"`
+	RequestID  wire.String `json:"RequestId"`
+}
+
+type batchGetSecretValueWire struct {
+	RequestID    wire.String                    `json:"RequestId"`
+	SecretValues *wire.List[getSecretValueWire] `json:"SecretValues"`
+	Errors       *wire.List[batchErrorWire]     `json:"Errors"`
+}
+
+func (w *batchGetSecretValueWire) missing() string {
+	if w.SecretValues == nil && w.Errors == nil {
+		return "neither SecretValues nor Errors"
+	}
+	return ""
+}
+
+// validate checks the input as the service would, naming the field.
+func (in *BatchGetSecretValueInput) validate(op string) error {
+	switch n := len(in.Secrets); {
+	case n == 0:
+		return invalid(op, "BatchGetSecretValueInput.Secrets is empty (1 to 20 secrets)")
+	case n > MaxBatchSecrets:
+		return invalid(op, fmt.Sprintf("BatchGetSecretValueInput.Secrets has %d secrets; at most %d a call", n, MaxBatchSecrets))
+	}
+	seen := make(map[BatchSecret]int, len(in.Secrets))
+	for i, s := range in.Secrets {
+		if s.SecretName == "" {
+			return invalid(op, fmt.Sprintf("BatchGetSecretValueInput.Secrets[%d].SecretName is required", i))
+		}
+		key := BatchSecret{SecretName: s.SecretName, VersionStage: s.VersionStage, VersionID: s.VersionID}
+		if key.VersionStage == "" && key.VersionID == "" {
+			key.VersionStage = stageCurrent
+		}
+		if j, dup := seen[key]; dup {
+			return invalid(op, fmt.Sprintf("BatchGetSecretValueInput.Secrets[%d] asks for the same version of %q as Secrets[%d]", i, s.SecretName, j))
+		}
+		seen[key] = i
+	}
+	return nil
+}
+
+// BatchGetSecretValue reads up to 20 secret versions in one request. A
+// secret that cannot be read (not found, access denied) is not an error of
+// the call: it is listed in Errors, and the call returns nil. Only a
+// failure of the whole request (an error answer, a transport error) is an
+// error, retried as for every call.
+//
+// With Options.InstanceEndpoint set, the batch is read from the instance
+// gateway with one GetSecretValue per secret, at most 4 at a time, into
+// the same output: no document says an instance serves the batch. Errors
+// then holds the error GetSecretValue returned for each secret that
+// failed, whatever it was.
+//
+// Errors: a nil input, no secrets, more than 20, an empty SecretName or a
+// version asked for twice fails before anything is sent
+// (signer.ErrInvalidInput, naming the field).
+//
+// API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-batchgetsecretvalue
+func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValueInput, optFns ...func(*Options)) (*BatchGetSecretValueOutput, error) {
+	const op = "BatchGetSecretValue"
+	if in == nil {
+		return nil, invalid(op, "input is nil")
+	}
+	if err := in.validate(op); err != nil {
+		return nil, err
+	}
+	o := c.opts
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.InstanceEndpoint != "" {
+		return c.batchFromInstance(ctx, in, optFns), nil
+	}
+	list := make([]batchSecretWire, len(in.Secrets))
+	for i, s := range in.Secrets {
+		list[i] = batchSecretWire{SecretName: s.SecretName, VersionID: s.VersionID, VersionStage: s.VersionStage}
+		if s.FetchExtendedConfig {
+			list[i].FetchExtendedConfig = "true"
+		}
+	}
+	b, err := json.Marshal(list)
+	if err != nil { // strings only: always marshals
+		return nil, invalid(op, "BatchGetSecretValueInput.Secrets: "+err.Error())
+	}
+	a := newAnswer[batchGetSecretValueWire](op)
+	resp, err := c.do(ctx, op, &batchQuery{SecretsList: string(b)}, a, optFns)
+	if err != nil {
+		return nil, err
+	}
+	w := &a.Doc
+	out := &BatchGetSecretValueOutput{RequestID: string(w.RequestID)}
+	if out.RequestID == "" {
+		out.RequestID = resp.RequestID()
+	}
+	if w.SecretValues != nil {
+		out.SecretValues = make([]GetSecretValueOutput, 0, len(*w.SecretValues))
+		for i := range *w.SecretValues {
+			v := (*w.SecretValues)[i].output()
+			if v.RequestID == "" {
+				v.RequestID = out.RequestID
+			}
+			out.SecretValues = append(out.SecretValues, *v)
+		}
+	}
+	if w.Errors != nil {
+		for _, e := range *w.Errors {
+			reqID := string(e.RequestID)
+			if reqID == "" {
+				reqID = out.RequestID
+			}
+			out.Errors = append(out.Errors, BatchError{SecretName: string(e.SecretName), Err: &APIError{
+				Service: service.Name, Operation: op, StatusCode: int(e.HTTPStatus),
+				Code: string(e.Code), Message: string(e.Message), RequestID: reqID,
+			}})
+		}
+	}
+	return out, nil
+}
+
+// instanceBatchConcurrency bounds the GetSecretValue calls one batch sends
+// to an instance gateway at once.
+const instanceBatchConcurrency = 4
+
+// batchFromInstance reads the batch with one GetSecretValue per secret.
+func (c *Client) batchFromInstance(ctx context.Context, in *BatchGetSecretValueInput, optFns []func(*Options)) *BatchGetSecretValueOutput {
+	values := make([]*GetSecretValueOutput, len(in.Secrets))
+	errs := make([]error, len(in.Secrets))
+	sem := make(chan struct{}, instanceBatchConcurrency)
+	var wg sync.WaitGroup
+	for i, s := range in.Secrets {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			values[i], errs[i] = c.GetSecretValue(ctx, &GetSecretValueInput{
+				SecretName: s.SecretName, VersionStage: s.VersionStage, VersionID: s.VersionID, FetchExtendedConfig: s.FetchExtendedConfig,
+			}, optFns...)
+		}()
+	}
+	wg.Wait()
+	out := &BatchGetSecretValueOutput{}
+	for i, v := range values {
+		if errs[i] != nil {
+			out.Errors = append(out.Errors, BatchError{SecretName: in.Secrets[i].SecretName, Err: errs[i]})
+			continue
+		}
+		out.SecretValues = append(out.SecretValues, *v)
+	}
+	return out
+}
