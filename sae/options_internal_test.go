@@ -1,6 +1,7 @@
 package sae
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,5 +21,12 @@ func TestEveryOptionReachesTheTransport(t *testing.T) {
 		reflect.TypeFor[HTTPClient]():                 &http.Client{Timeout: 7},
 		reflect.TypeFor[retry.Retryer]():              retry.NewStandard(retry.StandardOptions{}),
 		reflect.TypeFor[*slog.Logger]():               slog.New(slog.NewTextHandler(io.Discard, nil)),
+		reflect.TypeFor[Observer]():                   nopObserver{},
 	})
 }
+
+type nopObserver struct{ _ int }
+
+func (nopObserver) StartCall(ctx context.Context, _ CallInfo) context.Context { return ctx }
+func (nopObserver) ObserveAttempt(context.Context, AttemptInfo)               {}
+func (nopObserver) EndCall(context.Context, CallInfo, error)                  {}
