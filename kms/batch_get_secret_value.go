@@ -154,16 +154,15 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 	if err != nil { // strings only: always marshals
 		return nil, invalid(op, "BatchGetSecretValueInput.Secrets: "+err.Error())
 	}
-	a := newAnswer[batchGetSecretValueWire](op)
-	resp, err := c.do(ctx, op, &batchQuery{SecretsList: string(b)}, a, optFns)
+	resp, err := c.call(ctx, op, &batchQuery{SecretsList: string(b)}, optFns)
 	if err != nil {
 		return nil, err
 	}
-	w := &a.Doc
-	out := &BatchGetSecretValueOutput{RequestID: string(w.RequestID)}
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
+	var w batchGetSecretValueWire
+	if err := decode(op, resp, &w); err != nil {
+		return nil, err
 	}
+	out := &BatchGetSecretValueOutput{RequestID: requestID(w.RequestID, resp)}
 	if w.SecretValues != nil {
 		out.SecretValues = make([]GetSecretValueOutput, 0, len(*w.SecretValues))
 		for i := range *w.SecretValues {

@@ -87,12 +87,17 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	a := newAnswer[describeSecretWire](op)
-	resp, err := c.send(ctx, op, "DescribeSecretInput.SecretName", in.SecretName, in, a, optFns)
+	if in.SecretName == "" {
+		return nil, invalid(op, "DescribeSecretInput.SecretName is required")
+	}
+	resp, err := c.call(ctx, op, in, optFns)
 	if err != nil {
 		return nil, err
 	}
-	w := &a.Doc
+	var w describeSecretWire
+	if err := decode(op, resp, &w); err != nil {
+		return nil, err
+	}
 	out := &DescribeSecretOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -102,7 +107,8 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		DKMSInstanceID:    string(w.DKMSInstanceID),
 		AutomaticRotation: string(w.AutomaticRotation),
 		ExtendedConfig:    string(w.ExtendedConfig),
-		RequestID:         string(w.RequestID),
+		RequestID:         requestID(w.RequestID, resp),
+		Tags:              tags(w.Tags),
 	}
 	var f fields
 	out.CreateTime = f.time("CreateTime", w.CreateTime)
@@ -112,15 +118,5 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	out.PlannedDeleteTime = f.time("PlannedDeleteTime", w.PlannedDeleteTime)
 	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
 	out.Unparsed = f.unparsed
-	for _, t := range w.Tags {
-		tag := Tag{Key: string(t.TagKey), Value: string(t.TagValue)}
-		if tag.Key == "" {
-			tag = Tag{Key: string(t.Key), Value: string(t.Value)}
-		}
-		out.Tags = append(out.Tags, tag)
-	}
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
-	}
 	return out, nil
 }

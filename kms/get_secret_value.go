@@ -92,15 +92,19 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if in == nil {
 		return nil, invalid(op, "input is nil")
 	}
-	a := newAnswer[getSecretValueWire](op)
-	resp, err := c.send(ctx, op, "GetSecretValueInput.SecretName", in.SecretName, in, a, optFns)
+	if in.SecretName == "" {
+		return nil, invalid(op, "GetSecretValueInput.SecretName is required")
+	}
+	resp, err := c.call(ctx, op, in, optFns)
 	if err != nil {
 		return nil, err
 	}
-	out := a.Doc.output()
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
+	var w getSecretValueWire
+	if err := decode(op, resp, &w); err != nil {
+		return nil, err
 	}
+	out := w.output()
+	out.RequestID = requestID(w.RequestID, resp)
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,8 +18,8 @@ import (
 var instanceOperations = map[string]bool{"GetSecretValue": true}
 
 // instance is the transport for the instance gateway and the HTTP client
-// built for it, kept so per-call overrides that leave the instance settings
-// alone reuse its connections.
+// built for it, kept so that calls whose overrides leave the instance
+// settings alone reuse its connections.
 type instance struct {
 	tc   *transport.Client
 	http HTTPClient
@@ -29,36 +30,27 @@ func optionError(field, format string, args ...any) error {
 }
 
 // newInstance validates the instance options and builds the instance
-// transport from shared, the shared gateway's, with which it shares the
-// credentials (one default chain, one retrieval at a time) and the learned
-// clock offset. It returns nil when o.InstanceEndpoint is empty.
+// transport as a variant of shared (one credentials guard, one limiter,
+// one learned clock offset). It returns nil when o.InstanceEndpoint is
+// empty.
 func newInstance(o Options, shared *transport.Client) (*instance, error) {
 	if o.InstanceEndpoint == "" {
-		if len(o.InstanceCACert) > 0 {
-			return nil, optionError("InstanceCACert", "set without InstanceEndpoint")
-		}
 		return nil, nil
 	}
 	host, err := instanceHost(o.InstanceEndpoint, o.InstanceAllowHTTP)
 	if err != nil {
 		return nil, err
 	}
-	hc, err := instanceHTTPClient(o.HTTPClient, o.InstanceCACert, host, false)
+	hc, err := instanceHTTPClient(o.HTTPClient, o.InstanceCACert, host)
 	if err != nil {
 		return nil, err
 	}
-	tc, err := shared.With(o.instanceTransport(hc))
+	o.Endpoint, o.HTTPClient = o.InstanceEndpoint, hc
+	tc, err := shared.With(o)
 	if err != nil {
 		return nil, err
 	}
 	return &instance{tc: tc, http: hc}, nil
-}
-
-// instanceTransport is the transport options for the instance gateway.
-func (o Options) instanceTransport(hc HTTPClient) transport.Options {
-	t := o.transport()
-	t.Endpoint, t.HTTPClient = o.InstanceEndpoint, hc
-	return t
 }
 
 // instanceHost validates InstanceEndpoint (a base URL or a bare host, as
@@ -80,52 +72,45 @@ func hostname(hostport string) string {
 	return strings.ToLower(u.Hostname())
 }
 
-// transportFor returns the transport an operation's call goes over: the
-// instance gateway's for the operations it serves, when configured, and
-// the shared gateway's otherwise, with the call's option overrides applied.
-func (c *Client) transportFor(op string, optFns []func(*Options)) (*transport.Client, error) {
+func nothing() {}
+
+// transportFor returns the transport a call of op goes over, with the
+// call's option overrides applied: the instance gateway's for the
+// operations it serves, when one is configured, else the shared gateway's.
+// done is to be called after the call: it closes the connections of an
+// instance client built for this call alone.
+func (c *Client) transportFor(op string, optFns []func(*Options)) (tc *transport.Client, done func(), err error) {
+	toInstance := instanceOperations[op]
 	if len(optFns) == 0 {
-		if c.inst != nil && instanceOperations[op] {
-			return c.inst.tc, nil
+		if c.inst != nil && toInstance {
+			return c.inst.tc, nothing, nil
 		}
-		return c.tc, nil
+		return c.shared, nothing, nil
 	}
-	o := c.opts
+	o := c.Options()
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	same := c.sameInstance(o)
-	if o.InstanceEndpoint == "" || !instanceOperations[op] {
-		if !same {
-			// Bad instance options fail every call, as any bad option does.
-			if _, err := newInstance(o, c.tc); err != nil {
-				return nil, err
-			}
-		}
-		return c.tc.With(o.transport())
+	if o.InstanceEndpoint == "" || !toInstance {
+		tc, err := c.shared.With(o)
+		return tc, nothing, err
 	}
-	var hc HTTPClient
-	if same {
-		hc = c.inst.http // reuse its connections
-	} else {
-		host, err := instanceHost(o.InstanceEndpoint, o.InstanceAllowHTTP)
-		if err != nil {
-			return nil, err
-		}
-		if hc, err = instanceHTTPClient(o.HTTPClient, o.InstanceCACert, host, true); err != nil {
-			return nil, err
-		}
+	if c.sameInstance(o) {
+		o.Endpoint, o.HTTPClient = o.InstanceEndpoint, c.inst.http // reuse its connections
+		tc, err := c.shared.With(o)
+		return tc, nothing, err
 	}
-	return c.tc.With(o.instanceTransport(hc))
+	inst, err := newInstance(o, c.shared)
+	if err != nil {
+		return nil, nil, err
+	}
+	return inst.tc, func() { closeIdle(inst.http) }, nil
 }
 
 // sameInstance reports whether o has the client's instance settings.
 func (c *Client) sameInstance(o Options) bool {
-	if c.inst == nil {
-		return o.InstanceEndpoint == "" && len(o.InstanceCACert) == 0
-	}
-	return o.InstanceEndpoint == c.opts.InstanceEndpoint && o.InstanceAllowHTTP == c.opts.InstanceAllowHTTP &&
-		string(o.InstanceCACert) == string(c.opts.InstanceCACert) && sameHTTPClient(o.HTTPClient, c.opts.HTTPClient)
+	return c.inst != nil && o.InstanceEndpoint == c.opts.InstanceEndpoint && o.InstanceAllowHTTP == c.opts.InstanceAllowHTTP &&
+		bytes.Equal(o.InstanceCACert, c.opts.InstanceCACert) && sameHTTPClient(o.HTTPClient, c.opts.HTTPClient)
 }
 
 // sameHTTPClient reports whether a and b are both nil or the same
@@ -138,4 +123,12 @@ func sameHTTPClient(a, b HTTPClient) bool {
 	ca, ok1 := a.(*http.Client)
 	cb, ok2 := b.(*http.Client)
 	return ok1 && ok2 && ca == cb
+}
+
+// closeIdle closes the idle connections of an HTTP client built for one
+// call, which nobody will reuse.
+func closeIdle(hc HTTPClient) {
+	if c, ok := hc.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }

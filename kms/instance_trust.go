@@ -16,9 +16,8 @@ import (
 // instanceHTTPClient returns the HTTP client for the instance gateway:
 // base unchanged when there is no CA to add; otherwise a copy of base (or of
 // the default client) whose TLS settings trust the CA beside the roots base
-// trusts, for host only. oneOff disables keep-alives, for a client built
-// for one call whose connections nobody would reuse.
-func instanceHTTPClient(base HTTPClient, caPEM []byte, hostport string, oneOff bool) (HTTPClient, error) {
+// trusts, for host only.
+func instanceHTTPClient(base HTTPClient, caPEM []byte, hostport string) (HTTPClient, error) {
 	if len(caPEM) == 0 {
 		if base == nil {
 			return transport.DefaultHTTPClient(), nil
@@ -51,9 +50,6 @@ func instanceHTTPClient(base HTTPClient, caPEM []byte, hostport string, oneOff b
 		return nil, optionError("InstanceCACert", "HTTPClient's Transport is a %T, to which the CA cannot be added: trust the CA in that transport and leave InstanceCACert empty", rt)
 	}
 	withCA := t.Clone()
-	if oneOff {
-		withCA.DisableKeepAlives = true
-	}
 	withCA.TLSClientConfig = trustFor(withCA.TLSClientConfig, certs, hostname(hostport))
 	c := *hc
 	c.Transport = &instanceRoundTripper{hostport: strings.ToLower(hostport), withCA: withCA, other: rt}

@@ -85,17 +85,19 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 	if err := checkPaging(op, "ListSecretVersionIDsInput", in.PageNumber, in.PageSize); err != nil {
 		return nil, err
 	}
-	a := newAnswer[listSecretVersionIDsWire](op)
-	resp, err := c.do(ctx, op, in, a, optFns)
-	w := &a.Doc
+	resp, err := c.call(ctx, op, in, optFns)
 	if err != nil {
+		return nil, err
+	}
+	var w listSecretVersionIDsWire
+	if err := decode(op, resp, &w); err != nil {
 		return nil, err
 	}
 	out := &ListSecretVersionIDsOutput{
 		SecretName: string(w.SecretName),
 		PageNumber: int(w.PageNumber),
 		PageSize:   int(w.PageSize),
-		RequestID:  string(w.RequestID),
+		RequestID:  requestID(w.RequestID, resp),
 	}
 	if w.TotalCount != nil {
 		out.TotalCount = int(*w.TotalCount)
@@ -112,9 +114,6 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 			})
 		}
 	}
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
-	}
 	return out, nil
 }
 
@@ -122,8 +121,9 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 // page after page from in.PageNumber (0: the first), in.PageSize at a time
 // (0: 100). It fetches a page only when the loop wants an item from it: a
 // break stops it, with no further request. On a failure it yields the
-// error (with a zero SecretVersion) once and stops; validation errors are
-// those of ListSecretVersionIDs.
+// error (with a zero SecretVersion) once and stops; so it does when the
+// service does not advance (see [MaxPages]). Validation errors are those
+// of ListSecretVersionIDs.
 //
 //	for v, err := range client.AllSecretVersions(ctx, &kms.ListSecretVersionIDsInput{SecretName: "db"}) {
 //		if err != nil {
@@ -141,13 +141,14 @@ func (c *Client) AllSecretVersions(ctx context.Context, in *ListSecretVersionIDs
 		if q.PageSize == 0 {
 			q.PageSize = MaxPageSize
 		}
-		walkPages(q.PageNumber, q.PageSize, func(page int) ([]SecretVersion, int, error) {
-			q.PageNumber = page
-			out, err := c.ListSecretVersionIDs(ctx, &q, optFns...)
-			if err != nil {
-				return nil, 0, err
-			}
-			return out.Versions, out.TotalCount, nil
-		}, yield)
+		walkPages("ListSecretVersionIds", q.PageNumber, q.PageSize, func(v SecretVersion) string { return v.VersionID },
+			func(n int) (page[SecretVersion], error) {
+				q.PageNumber = n
+				out, err := c.ListSecretVersionIDs(ctx, &q, optFns...)
+				if err != nil {
+					return page[SecretVersion]{}, err
+				}
+				return page[SecretVersion]{items: out.Versions, total: out.TotalCount, number: out.PageNumber}, nil
+			}, yield)
 	}
 }

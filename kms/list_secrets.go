@@ -153,13 +153,15 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	if err != nil {
 		return nil, err
 	}
-	a := newAnswer[listSecretsWire](op)
-	resp, err := c.do(ctx, op, q, a, optFns)
-	w := &a.Doc
+	resp, err := c.call(ctx, op, q, optFns)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListSecretsOutput{PageNumber: int(w.PageNumber), PageSize: int(w.PageSize), RequestID: string(w.RequestID)}
+	var w listSecretsWire
+	if err := decode(op, resp, &w); err != nil {
+		return nil, err
+	}
+	out := &ListSecretsOutput{PageNumber: int(w.PageNumber), PageSize: int(w.PageSize), RequestID: requestID(w.RequestID, resp)}
 	if w.TotalCount != nil {
 		out.TotalCount = int(*w.TotalCount)
 	}
@@ -177,9 +179,6 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 				Unparsed:          f.unparsed,
 			})
 		}
-	}
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
 	}
 	return out, nil
 }
@@ -201,8 +200,9 @@ func tags(ws []tagWire) []Tag {
 // match, page after page from in.PageNumber (0: the first), in.PageSize
 // at a time (0: 100). It fetches a page only when the loop wants an item
 // from it: a break stops it, with no further request. On a failure it
-// yields the error (with a zero SecretSummary) once and stops; validation
-// errors are those of ListSecrets.
+// yields the error (with a zero SecretSummary) once and stops; so it does
+// when the service does not advance (see [MaxPages]). Validation errors
+// are those of ListSecrets.
 //
 //	for s, err := range client.AllSecrets(ctx, &kms.ListSecretsInput{}) {
 //		if err != nil {
@@ -220,13 +220,14 @@ func (c *Client) AllSecrets(ctx context.Context, in *ListSecretsInput, optFns ..
 		if q.PageSize == 0 {
 			q.PageSize = MaxPageSize
 		}
-		walkPages(q.PageNumber, q.PageSize, func(page int) ([]SecretSummary, int, error) {
-			q.PageNumber = page
-			out, err := c.ListSecrets(ctx, &q, optFns...)
-			if err != nil {
-				return nil, 0, err
-			}
-			return out.Secrets, out.TotalCount, nil
-		}, yield)
+		walkPages("ListSecrets", q.PageNumber, q.PageSize, func(s SecretSummary) string { return s.SecretName },
+			func(n int) (page[SecretSummary], error) {
+				q.PageNumber = n
+				out, err := c.ListSecrets(ctx, &q, optFns...)
+				if err != nil {
+					return page[SecretSummary]{}, err
+				}
+				return page[SecretSummary]{items: out.Secrets, total: out.TotalCount, number: out.PageNumber}, nil
+			}, yield)
 	}
 }

@@ -1,5 +1,7 @@
 package kms
 
+import "fmt"
+
 // MaxPageSize is the largest PageSize the listing operations accept; the
 // iterators ask for pages of this size when the input's PageSize is 0.
 const MaxPageSize = 100
@@ -25,33 +27,70 @@ func checkPaging(op, typ string, number, size int) error {
 	return nil
 }
 
+// MaxPages bounds how many pages AllSecrets and AllSecretVersions fetch
+// in one walk: 10,000 pages (a million items at the default size) is more
+// than any account holds, so a walk that gets that far is a service that
+// does not advance, and it ends with an error.
+const MaxPages = 10000
+
+// page is what one listing call answered.
+type page[T any] struct {
+	items  []T
+	total  int // TotalCount
+	number int // PageNumber as answered; 0 when not sent
+}
+
 // walkPages yields the items of successive pages from page first (0 means
 // 1) of size items, fetched by fetch, until a page is empty, the pages
-// seen cover the total the service reports, fetch fails (the error is
-// yielded once, last) or yield returns false; no page is fetched after
-// that.
-func walkPages[T any](first, size int, fetch func(page int) ([]T, int, error), yield func(T, error) bool) {
-	page := first
-	if page == 0 {
-		page = 1
-	}
-	seen := (page - 1) * size // a negative first fails validation in fetch
-	for {
-		items, total, err := fetch(page)
+// seen cover the total the service reports, fetch fails or the walk runs
+// away (both yielded once, last, as an error) or yield returns false; no
+// page is fetched after that. A walk runs away when the service answers
+// another page number than the one asked for, repeats the previous page
+// (its first item, by key), sends an empty page while TotalCount says more
+// remain, or goes on past MaxPages.
+func walkPages[T any](op string, first, size int, key func(T) string, fetch func(n int) (page[T], error), yield func(T, error) bool) {
+	n := max(first, 1) // a negative first fails validation in fetch
+	seen := (n - 1) * size
+	prevFirst := ""
+	for pages := 1; ; pages++ {
+		var p page[T]
+		err := fmt.Errorf("kms %s: paging stopped before page %d: more than %d pages", op, n, MaxPages)
+		if pages <= MaxPages {
+			if p, err = fetch(n); err == nil {
+				err = runaway(op, n, seen, prevFirst, p, key)
+			}
+		}
 		if err != nil {
 			var zero T
 			yield(zero, err)
 			return
 		}
-		for _, it := range items {
+		for _, it := range p.items {
 			if !yield(it, nil) {
 				return
 			}
 		}
-		seen += len(items)
-		if len(items) == 0 || seen >= total {
+		seen += len(p.items)
+		if len(p.items) == 0 || seen >= p.total {
 			return
 		}
-		page++
+		prevFirst = key(p.items[0])
+		n++
 	}
+}
+
+// runaway reports a page that shows the service is not advancing.
+func runaway[T any](op string, n, seen int, prevFirst string, p page[T], key func(T) string) error {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("kms %s: paging stopped at page %d: %s", op, n, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case p.number != 0 && p.number != n:
+		return fail("the service answered page %d", p.number)
+	case len(p.items) > 0 && prevFirst != "" && key(p.items[0]) == prevFirst:
+		return fail("the page repeats the previous one (first item %q)", prevFirst)
+	case len(p.items) == 0 && seen < p.total:
+		return fail("the page is empty, but TotalCount says %d items and %d came", p.total, seen)
+	}
+	return nil
 }

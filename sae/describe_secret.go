@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/alisecret/alisecret-go/internal/transport"
 	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/signer"
 )
@@ -120,19 +119,17 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	case in.SecretID < 1:
 		return nil, invalid(op, fmt.Sprintf("DescribeSecretInput.SecretID must be positive, got %d", in.SecretID))
 	}
-	q, err := transport.EncodeQuery(service.Name, op, in)
+	resp, err := c.call(ctx, op, DescribeSecretPath, in, optFns)
 	if err != nil {
 		return nil, err
 	}
-	a := newAnswer[describeSecretWire](op)
-	resp, err := c.call(ctx, op, DescribeSecretPath, q, a, optFns)
-	if err != nil {
+	var w describeSecretWire
+	if err := decode(op, resp, &w); err != nil {
 		return nil, err
 	}
-	w := &a.Doc
 	d := w.Data
 	out := &DescribeSecretOutput{
-		RequestID: string(w.RequestID),
+		RequestID: requestID(w.RequestID, resp),
 		TraceID:   string(w.TraceID),
 		Secret: Secret{
 			NamespaceID: string(d.NamespaceID),
@@ -150,9 +147,6 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		}
 	}
 	out.Secret.RelateApps = relateApps(d.RelateApps)
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
-	}
 	return out, nil
 }
 

@@ -31,6 +31,10 @@ var (
 	// (InvalidAccessKeyId.*, SignatureDoesNotMatch, InvalidSecurityToken.*),
 	// or a credentials provider that returned none. Never retried.
 	ErrInvalidCredentials = signer.ErrInvalidCredentials
+	// ErrNoCredentials matches a call made with the default credentials
+	// chain (Options.Credentials nil) when the chain found no credentials;
+	// the message says where it looked. Never retried.
+	ErrNoCredentials = signer.ErrNoCredentials
 	// ErrInvalidParameter matches a parameter the service rejected.
 	ErrInvalidParameter = signer.ErrInvalidParameter
 	// ErrClockSkew matches a request time outside the service's window;

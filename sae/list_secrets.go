@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/alisecret/alisecret-go/internal/transport"
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
@@ -77,20 +76,15 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	case in.NamespaceID == "":
 		return nil, invalid(op, "ListSecretsInput.NamespaceID is required")
 	}
-	q, err := transport.EncodeQuery(service.Name, op, in)
+	resp, err := c.call(ctx, op, ListSecretsPath, in, optFns)
 	if err != nil {
 		return nil, err
 	}
-	a := newAnswer[listSecretsWire](op)
-	resp, err := c.call(ctx, op, ListSecretsPath, q, a, optFns)
-	if err != nil {
+	var w listSecretsWire
+	if err := decode(op, resp, &w); err != nil {
 		return nil, err
 	}
-	w := &a.Doc
-	out := &ListSecretsOutput{RequestID: string(w.RequestID), TraceID: string(w.TraceID)}
-	if out.RequestID == "" {
-		out.RequestID = resp.RequestID()
-	}
+	out := &ListSecretsOutput{RequestID: requestID(w.RequestID, resp), TraceID: string(w.TraceID)}
 	for _, s := range w.Data.Secrets {
 		sum := SecretSummary{
 			NamespaceID: string(s.NamespaceID),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
@@ -12,33 +11,24 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// credGuard stands between the clients and a CredentialsProvider.
-// credentials-go's providers take no context and hold no lock around their
-// refresh, so the guard runs one GetCredential at a time, shares its result
-// with every caller waiting meanwhile, and lets a caller whose context ends
-// go at once while the provider is still blocked, or after timeout when its
-// context has no earlier deadline (a hung provider must not hang a caller
-// that set none).
-//
-// While a retrieval runs, callers are served the previous result if it is
-// younger than credFresh instead of queueing behind it: otherwise every
-// retrieval gathers the concurrent callers into one batch that hits the
-// transport in the same instant, again and again.
+// credGuard stands between a client and its CredentialsProvider. The
+// providers of credentials-go take no context and hold no lock around their
+// refresh, so the guard runs one retrieval at a time, on a goroutine of its
+// own, and shares the result with every caller waiting for it; a caller
+// whose context ends (or who has waited AttemptTimeout) leaves at once.
+// Callers arriving while a retrieval runs are served the previous result
+// if it is younger than credFresh, so that a refresh does not gather every
+// concurrent call into one burst.
 type credGuard struct {
-	provider signer.CredentialsProvider // nil: the default chain, built on first use
+	provider signer.CredentialsProvider // nil: credentials-go's default chain
 	static   *signer.Credentials        // a valid StaticCredentialsProvider's, read once
-	timeout  time.Duration              // bound on one wait for the provider; 0: none
-	now      func() time.Time
-
-	waiters atomic.Int32 // callers waiting on a retrieval; for tests
+	timeout  time.Duration              // bound on one wait; 0: none
 
 	mu       sync.Mutex
 	inflight *credCall
-	last     signer.Credentials // the latest good result
+	last     signer.Credentials // the latest good result, and when it came
 	lastAt   time.Time
-
-	chainMu sync.Mutex // only fetch takes it, so building the chain never blocks get
-	chain   signer.CredentialsProvider
+	chain    signer.CredentialsProvider // the default chain; only the running retrieval uses it
 }
 
 type credCall struct {
@@ -48,13 +38,12 @@ type credCall struct {
 }
 
 // credFresh is how long a good result is served to callers arriving while
-// the next retrieval runs. The providers refresh well before expiry (STS
-// credentials live for an hour and are renewed minutes ahead), so a result
-// this young is still valid.
+// the next retrieval runs. Providers refresh temporary credentials minutes
+// before they expire, so a result this young is still valid.
 const credFresh = 5 * time.Second
 
 func newCredGuard(p signer.CredentialsProvider, timeout time.Duration) *credGuard {
-	g := &credGuard{provider: p, timeout: timeout, now: time.Now}
+	g := &credGuard{provider: p, timeout: timeout}
 	if s, ok := p.(*signer.StaticCredentialsProvider); ok && s != nil {
 		if m, err := s.GetCredential(); err == nil {
 			if c, err := signer.FromModel(m); err == nil {
@@ -65,38 +54,24 @@ func newCredGuard(p signer.CredentialsProvider, timeout time.Duration) *credGuar
 	return g
 }
 
-// provides reports whether the guard already serves p, so a per-call
-// override naming the client's own provider shares its guard.
-func (g *credGuard) provides(p signer.CredentialsProvider) bool {
-	if g.provider == nil || p == nil {
-		return g.provider == nil && p == nil
-	}
-	return sameProvider(g.provider, p)
-}
-
-// get returns credentials for one attempt, or the context's error when ctx
-// ends first.
+// get returns the credentials for one attempt.
 func (g *credGuard) get(ctx context.Context) (signer.Credentials, error) {
 	if g.static != nil {
 		return *g.static, nil
 	}
-	if err := ctx.Err(); err != nil {
-		return signer.Credentials{}, err
-	}
 	g.mu.Lock()
 	call := g.inflight
-	if call == nil {
+	switch {
+	case call == nil:
 		call = &credCall{done: make(chan struct{})}
 		g.inflight = call
-		go g.fetch(call)
-	} else if !g.lastAt.IsZero() && g.now().Sub(g.lastAt) < credFresh {
+		go g.retrieve(call)
+	case !g.lastAt.IsZero() && time.Since(g.lastAt) < credFresh:
 		c := g.last
 		g.mu.Unlock()
 		return c, nil
 	}
 	g.mu.Unlock()
-	g.waiters.Add(1)
-	defer g.waiters.Add(-1)
 	var expired <-chan time.Time
 	if g.timeout > 0 {
 		t := time.NewTimer(g.timeout)
@@ -113,49 +88,59 @@ func (g *credGuard) get(ctx context.Context) (signer.Credentials, error) {
 	}
 }
 
-func (g *credGuard) fetch(call *credCall) {
+func (g *credGuard) retrieve(call *credCall) {
 	defer func() {
-		if r := recover(); r != nil {
-			// A provider's panic must not take down the caller's process;
-			// its value is not quoted, as it may hold credential material.
-			call.c, call.err = signer.Credentials{}, fmt.Errorf("%w: credentials provider panicked", signer.ErrInvalidCredentials)
+		if recover() != nil {
+			// The panic value is not quoted: it may hold credential material.
+			call.c, call.err = signer.Credentials{}, fmt.Errorf("%w: the credentials provider panicked", signer.ErrInvalidCredentials)
 		}
 		g.mu.Lock()
 		g.inflight = nil
 		if call.err == nil {
-			g.last, g.lastAt = call.c, g.now()
+			g.last, g.lastAt = call.c, time.Now()
 		}
 		g.mu.Unlock()
 		close(call.done)
 	}()
 	p := g.provider
 	if p == nil {
-		var err error
-		if p, err = g.defaultChain(); err != nil {
-			call.err = err
-			return
+		if g.chain == nil {
+			chain, err := credentials.NewCredential(nil)
+			if err != nil {
+				call.err = noCredentials(err)
+				return
+			}
+			g.chain = chain
 		}
+		p = g.chain
 	}
 	m, err := p.GetCredential()
-	if err != nil {
+	switch {
+	case err != nil && g.provider == nil:
+		// Built anew next time: after a failure the chain would otherwise
+		// only ask the provider it tried last.
+		g.chain = nil
+		call.err = noCredentials(err)
+	case err != nil:
 		call.err = fmt.Errorf("getting credentials: %w", err)
-		return
+	default:
+		call.c, call.err = signer.FromModel(m)
 	}
-	call.c, call.err = signer.FromModel(m)
 }
 
-// defaultChain builds credentials-go's default chain (environment, OIDC,
-// CLI profile, credentials file, ECS RAM role, credentials URI) once. Only
-// fetch calls it, one at a time.
-func (g *credGuard) defaultChain() (signer.CredentialsProvider, error) {
-	g.chainMu.Lock()
-	defer g.chainMu.Unlock()
-	if g.chain == nil {
-		c, err := credentials.NewCredential(nil)
-		if err != nil {
-			return nil, fmt.Errorf("building the default credentials chain: %w", err)
-		}
-		g.chain = c
-	}
-	return g.chain, nil
+// noCredentials is the error of a default chain that found nothing. Its
+// text says where the chain looks and how to configure it; credentials-go's
+// own text (a list of every provider's failure) stays reachable through
+// errors.Unwrap but out of the message.
+func noCredentials(cause error) error { return &noCredentialsError{cause: cause} }
+
+type noCredentialsError struct{ cause error }
+
+func (e *noCredentialsError) Error() string {
+	return signer.ErrNoCredentials.Error() + ": the default chain found none (it reads the environment variables " +
+		"ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, OIDC/RRSA variables, the aliyun CLI profile " +
+		"~/.aliyun/config.json, the credentials file ~/.alibabacloud/credentials, the ECS RAM role from instance metadata " +
+		"unless ALIBABA_CLOUD_ECS_METADATA_DISABLED=true, and ALIBABA_CLOUD_CREDENTIALS_URI); configure one of them or set Options.Credentials"
 }
+
+func (e *noCredentialsError) Unwrap() []error { return []error{signer.ErrNoCredentials, e.cause} }

@@ -1,11 +1,8 @@
 package transport
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/alisecret/alisecret-go/signer"
 )
 
 func validToken(s string) bool {
@@ -19,12 +16,6 @@ func validToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// optionError reports a bad option, naming it; it matches
-// signer.ErrInvalidInput.
-func optionError(field, format string, args ...any) error {
-	return fmt.Errorf("%w: Options.%s: %s", signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
 }
 
 // ResolveEndpoint returns the scheme and host requests go to.

@@ -1,19 +1,14 @@
 // Package transport is the request path shared by the kms and sae clients:
-// endpoint resolution, credentials retrieval, signing every attempt afresh,
-// the retry loop (its policy in package retry), clock-skew learning, bounded
-// response reading and error decoding. The service packages only describe
-// their requests and decode their answers.
+// the one definition of their settings, endpoint resolution, credentials
+// retrieval, signing every attempt afresh, the retry loop (its policy in
+// package retry), clock-skew learning, bounded response reading and the
+// decoding of error answers. It knows no operation's document: the service
+// packages describe their requests and read their answers.
 package transport
 
 import (
-	"crypto/tls"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"os"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/alisecret/alisecret-go/retry"
@@ -21,7 +16,7 @@ import (
 )
 
 // LibraryVersion is this module's version, sent in the User-Agent.
-const LibraryVersion = "0.1.0"
+const LibraryVersion = "0.3.0"
 
 // Defaults for the zero values of Options.
 const (
@@ -35,37 +30,116 @@ const (
 // RegionEnv is the environment variable read when Options.Region is empty.
 const RegionEnv = "ALIBABA_CLOUD_REGION_ID"
 
-// Doer sends one HTTP request; *http.Client satisfies it.
-type Doer interface {
+// HTTPClient sends one HTTP request; *http.Client satisfies it, and so does
+// any wrapper (tracing, metrics, a test double). kms.HTTPClient and
+// sae.HTTPClient are this type.
+type HTTPClient interface {
 	Do(*http.Request) (*http.Response, error)
 }
 
-// Options are the client settings kms.Options and sae.Options carry; see
-// their documentation for the meaning of each field.
+// Options configure a kms.Client or an sae.Client: kms.Options and
+// sae.Options are this type. The zero value of each field is usable; only a
+// region (here or in ALIBABA_CLOUD_REGION_ID) or an Endpoint is required.
+// New validates them (errors match signer.ErrInvalidInput and name the
+// field) and does no I/O. Every operation also takes per-call overrides,
+// func(*Options), applied to a copy of the client's options.
 type Options struct {
-	Region           string
-	Endpoint         string
-	Network          string
-	Credentials      signer.CredentialsProvider
-	HTTPClient       Doer
+	// Region is the region id, e.g. "cn-hangzhou". Empty: the environment
+	// variable ALIBABA_CLOUD_REGION_ID; still empty, New fails unless
+	// Endpoint is set.
+	Region string
+	// Endpoint overrides the host: a base URL ("https://kms.example.com",
+	// "http://127.0.0.1:8080") or a bare host (https). Empty:
+	// https://<service>.<region>.aliyuncs.com, or <service>-vpc.<region>
+	// with Network "vpc".
+	Endpoint string
+	// Network is "" (public endpoint) or "vpc" (<service>-vpc.<region>.aliyuncs.com).
+	Network string
+	// Credentials sign the requests. Nil: credentials-go's default chain
+	// (environment, OIDC/RRSA, CLI profile, credentials file, ECS RAM role,
+	// credentials URI), built on first use; when it finds nothing, calls
+	// fail with an error matching signer.ErrNoCredentials. In tests and CI
+	// set ALIBABA_CLOUD_ECS_METADATA_DISABLED=true so that the chain does
+	// not probe the ECS metadata address. credentials.Credential and
+	// signer.StaticCredentials satisfy it.
+	Credentials signer.CredentialsProvider
+	// HTTPClient sends the requests. Nil: one client shared by the process
+	// (DefaultHTTPClient). A plain &http.Client{} follows redirects with the
+	// signed request; set CheckRedirect to return http.ErrUseLastResponse.
+	HTTPClient HTTPClient
+	// RetryMaxAttempts is the number of attempts per call for failures
+	// other than throttling (5xx, connection errors); throttled answers are
+	// retried for as long as the call's context allows (without a deadline,
+	// for up to a minute of waiting). 1 means one attempt and no pacing at
+	// all, throttling included. Zero: 3. See package retry.
 	RetryMaxAttempts int
-	RetryMaxBackoff  time.Duration
-	AttemptTimeout   time.Duration
-	SignatureVersion signer.Version
-	Logger           *slog.Logger
-	UserAgent        string
-	// Retryer, when set, replaces the policy built from RetryMaxAttempts
-	// and RetryMaxBackoff (which it then ignores).
+	// RetryMaxBackoff caps one wait between attempts, a wait the service
+	// asked for included. Zero: 20s.
+	RetryMaxBackoff time.Duration
+	// Retryer, when set, is the retry policy instead of the default one
+	// (retry.Standard built from RetryMaxAttempts and RetryMaxBackoff,
+	// which are then ignored). Set it to a retry.NewStandard with your own
+	// clock, sleep or randomness to test your code's retries. The default
+	// policy's limiter is shared by all calls of one client.
 	Retryer retry.Retryer
-	// Observer, when set, is told about every call and attempt.
+	// AttemptTimeout bounds one attempt (connect, send, read) and one wait
+	// for the credentials provider. Zero: 10s. The call as a whole is
+	// bounded by its context.
+	AttemptTimeout time.Duration
+	// SignatureVersion is signer.V1 (the zero value: RPC v1 for KMS, ROA v1
+	// for SAE, HMAC-SHA1) or signer.V3 (ACS3-HMAC-SHA256).
+	SignatureVersion signer.Version
+	// Logger receives debug events (operation, attempt, status, code,
+	// request id, latency). It never receives secret values, credentials or
+	// signatures. Nil: no logging.
+	Logger *slog.Logger
+	// Observer, when set, is told when each call starts and ends and how
+	// each attempt went (status, code, request id, latency, error, the
+	// delay before the next attempt): for metrics and tracing (the otel
+	// module adapts it to OpenTelemetry). Nil: nothing is observed, at no
+	// cost.
 	Observer Observer
+	// UserAgent is appended to the library's User-Agent.
+	UserAgent string
+
+	// InstanceEndpoint (KMS only) is a KMS instance gateway (KMS 3.0), as
+	// a base URL ("https://kst-hzz65f1a2b3c.cryptoservice.kms.aliyuncs.com")
+	// or a bare host (https). When set, GetSecretValue goes there, signed
+	// with the same credentials, and BatchGetSecretValue is read there with
+	// one GetSecretValue per secret; DescribeSecret, ListSecrets and
+	// ListSecretVersionIDs are management operations, which only the shared
+	// gateway serves, and still go to Endpoint (or the regional endpoint).
+	// A malformed value, or an http:// URL without InstanceAllowHTTP, makes
+	// New fail; sae.New rejects it.
+	InstanceEndpoint string
+	// InstanceCACert (KMS only) is the instance's CA certificate,
+	// PEM-encoded (one or more CERTIFICATE blocks; the console's
+	// PrivateKmsCA_kst-*.pem). It is trusted beside the system roots (or
+	// beside the RootCAs of HTTPClient's transport) for connections to the
+	// InstanceEndpoint host only: never for the shared gateway, a redirect
+	// target or an HTTPS proxy. The instance requests go over a copy of
+	// HTTPClient's *http.Transport (the default client's when HTTPClient is
+	// nil) that adds the CA, so HTTPClient must then be nil or an
+	// *http.Client whose Transport is nil or an *http.Transport; with
+	// another HTTPClient, trust the CA in it yourself. Malformed PEM makes
+	// New fail, and so does a CA without InstanceEndpoint; a per-call
+	// override that clears InstanceEndpoint sends that call to the shared
+	// gateway and leaves the CA unused.
+	InstanceCACert []byte
+	// InstanceAllowHTTP (KMS only) permits an http:// InstanceEndpoint, for
+	// a local proxy that terminates TLS or a test server.
+	InstanceAllowHTTP bool
 }
 
-// Service describes one API: its host prefix, request style and version.
+// Service describes one API: its name (the endpoint host prefix, which
+// also starts error messages), request style and version.
 type Service struct {
-	Name    string // "kms"; starts error messages and is the endpoint host prefix
+	Name    string
 	Style   Style
-	Version string // API version, e.g. "2016-01-20"
+	Version string
+	// Envelope: every answer carries a Success field (SAE), and a 2xx
+	// answer with "Success": false is an error answer like any non-2xx.
+	Envelope bool
 }
 
 // Style is RPC (parameters in the query, path "/") or ROA (resource paths).
@@ -76,137 +150,3 @@ const (
 	RPC Style = iota
 	ROA
 )
-
-// settings is Options validated and with defaults applied.
-type settings struct {
-	scheme, host   string
-	creds          *credGuard
-	http           Doer
-	maxAttempts    int
-	maxBackoff     time.Duration
-	attemptTimeout time.Duration
-	sigVersion     signer.Version
-	logger         *slog.Logger
-	retryer        retry.Retryer
-	observer       Observer
-	userAgent      []string // the User-Agent header value, shared by every request
-}
-
-// resolve validates o and applies the defaults. It does no I/O: the default
-// credentials chain is built on first use. A per-call variant (parent not
-// nil) shares the parent's credentials guard when it names the same
-// provider, and the parent's retry budget when neither sets a Retryer.
-func resolve(svc Service, o Options, parent *settings) (*settings, error) {
-	s := &settings{http: o.HTTPClient, logger: o.Logger, sigVersion: o.SignatureVersion, observer: o.Observer}
-	region := o.Region
-	if region == "" {
-		region = os.Getenv(RegionEnv)
-	}
-	var err error
-	if s.scheme, s.host, err = ResolveEndpoint(svc.Name, region, o.Network, o.Endpoint); err != nil {
-		return nil, fmt.Errorf("%s: %w", svc.Name, err)
-	}
-	var bad error
-	switch {
-	case o.RetryMaxAttempts < 0:
-		bad = optionError("RetryMaxAttempts", "%d is negative (1 means no retry)", o.RetryMaxAttempts)
-	case o.RetryMaxBackoff < 0:
-		bad = optionError("RetryMaxBackoff", "%v is negative", o.RetryMaxBackoff)
-	case o.AttemptTimeout < 0:
-		bad = optionError("AttemptTimeout", "%v is negative", o.AttemptTimeout)
-	case o.SignatureVersion != signer.V1 && o.SignatureVersion != signer.V3:
-		bad = optionError("SignatureVersion", "%v is not signer.V1 or signer.V3", o.SignatureVersion)
-	}
-	if bad != nil {
-		return nil, fmt.Errorf("%s: %w", svc.Name, bad)
-	}
-	s.maxAttempts = orDefault(o.RetryMaxAttempts, DefaultRetryMaxAttempts)
-	s.maxBackoff = orDefault(o.RetryMaxBackoff, DefaultRetryMaxBackoff)
-	s.attemptTimeout = orDefault(o.AttemptTimeout, DefaultAttemptTimeout)
-	if s.http == nil {
-		s.http = DefaultHTTPClient()
-	}
-	if static, ok := o.Credentials.(*signer.StaticCredentialsProvider); ok && static != nil {
-		if _, err := static.GetCredential(); err != nil {
-			return nil, fmt.Errorf("%s: Options.Credentials: %w", svc.Name, err)
-		}
-	}
-	if parent != nil && parent.creds.provides(o.Credentials) {
-		s.creds = parent.creds
-	} else {
-		s.creds = newCredGuard(o.Credentials, s.attemptTimeout)
-	}
-	s.retryer = o.Retryer
-	if s.retryer == nil {
-		limits := func(r *retry.StandardOptions) { r.MaxAttempts, r.MaxBackoff = s.maxAttempts, s.maxBackoff }
-		if std, ok := parentRetryer(parent); ok {
-			s.retryer = std.Derive(limits)
-		} else {
-			var ro retry.StandardOptions
-			limits(&ro)
-			s.retryer = retry.NewStandard(ro)
-		}
-	}
-	s.userAgent = []string{userAgent(o.UserAgent)}
-	return s, nil
-}
-
-// parentRetryer returns the default policy of a client's parent, whose
-// budget a per-call variant shares.
-func parentRetryer(parent *settings) (*retry.Standard, bool) {
-	if parent == nil {
-		return nil, false
-	}
-	std, ok := parent.retryer.(*retry.Standard)
-	return std, ok
-}
-
-func orDefault[T int | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
-var baseUserAgent = "alisecret-go/" + LibraryVersion + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
-
-func userAgent(extra string) string {
-	if extra == "" {
-		return baseUserAgent
-	}
-	return baseUserAgent + " " + extra
-}
-
-// DefaultHTTPClient returns the client used when Options.HTTPClient is nil,
-// one per process so connections are reused across clients: TLS 1.2 or
-// later with verification on, proxies from the environment, a 5s dial and
-// TLS-handshake timeout, a 10s response-header timeout, up to 100 idle
-// connections per host kept 90s (a busy service re-dials nothing), and
-// redirects not followed (a signed request is never resent
-// to another host). The whole-attempt bound is Options.AttemptTimeout.
-func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
-
-// defaultDialer is the default client's dialer: 5s to connect, TCP
-// keep-alives every 30s.
-var defaultDialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-
-var defaultHTTPClient = sync.OnceValue(func() *http.Client {
-	t, ok := http.DefaultTransport.(*http.Transport)
-	if ok {
-		t = t.Clone()
-	} else {
-		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	t.DialContext = defaultDialer.DialContext
-	t.TLSHandshakeTimeout = 5 * time.Second
-	t.ResponseHeaderTimeout = 10 * time.Second
-	t.ExpectContinueTimeout = time.Second
-	t.IdleConnTimeout = 90 * time.Second
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 100
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	return &http.Client{
-		Transport:     t,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-})

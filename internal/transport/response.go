@@ -3,7 +3,6 @@ package transport
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -17,40 +16,18 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// initialBodyBuffer bounds the buffer readBody allocates before it has
-// read anything: a Content-Length is the server's claim, not a fact, and
-// must not size an allocation by itself.
-const initialBodyBuffer = 16 << 10
-
-// readBody reads at most limit bytes of r. The first buffer is sized from
-// the Content-Length when there is one, up to initialBodyBuffer; past that
-// it grows with what actually arrives. A body longer than limit is an error
-// matching signer.ErrResponseTooLarge; nothing past the limit is kept.
-func readBody(r io.Reader, contentLength int64, limit int64) ([]byte, error) {
+// readBody reads at most limit bytes of r. A body longer than limit (or a
+// Content-Length promising one) is an error matching
+// signer.ErrResponseTooLarge; nothing past the limit is read.
+func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if contentLength > limit {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds the %d-byte limit", signer.ErrResponseTooLarge, contentLength, limit)
 	}
-	size := int64(512)
-	if contentLength >= 0 {
-		size = min(contentLength+1, initialBodyBuffer) // +1: room to see EOF without growing
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
 	}
-	buf := make([]byte, 0, size)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit { // checked after every read: growth never carries reading past the limit
-			return nil, fmt.Errorf("%w: body exceeds the %d-byte limit", signer.ErrResponseTooLarge, limit)
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	return b, err
 }
 
 // flexString is wire.String, except that a JSON structure where text was
@@ -71,98 +48,76 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 
 // errorBody is the union of the RPC gateway's and SAE's error documents.
 type errorBody struct {
-	Code      flexString `json:"Code" xml:"Code"`
-	ErrorCode flexString `json:"ErrorCode" xml:"ErrorCode"`
-	Message   flexString `json:"Message" xml:"Message"`
-	RequestID flexString `json:"RequestId" xml:"RequestId"`
-	HostID    flexString `json:"HostId" xml:"HostId"`
-	Recommend flexString `json:"Recommend" xml:"Recommend"`
-	TraceID   flexString `json:"TraceId" xml:"TraceId"`
+	Code      flexString `json:"Code"`
+	ErrorCode flexString `json:"ErrorCode"` // SAE's business code
+	Message   flexString `json:"Message"`
+	RequestID flexString `json:"RequestId"`
+	HostID    flexString `json:"HostId"`
+	Recommend flexString `json:"Recommend"`
+	TraceID   flexString `json:"TraceId"`
 }
 
-// errorCode picks the error code: SAE's ErrorCode when set, else Code
-// unless it is only digits (SAE echoes the HTTP status there, "200" on
-// success).
-func (b *errorBody) errorCode() string {
+// code picks the error code: SAE's ErrorCode when set, else Code unless it
+// is only digits (SAE echoes the HTTP status there, "200" on success).
+func (b *errorBody) code() string {
 	if b.ErrorCode != "" {
 		return string(b.ErrorCode)
 	}
-	if allDigits(string(b.Code)) {
+	if _, err := strconv.Atoi(string(b.Code)); err == nil {
 		return ""
 	}
 	return string(b.Code)
 }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
+// successFalse reports whether body is a JSON object whose Success field
+// is false (SAE's error envelope under a 2xx status).
+func successFalse(body []byte) bool {
+	var env struct {
+		Success *wire.Bool `json:"Success"`
 	}
-	return true
-}
-
-// Checker decides whether an answer is a failure (see Request.Check). A
-// service's checker usually also keeps the document it decoded, so that
-// the body is parsed once.
-type Checker interface {
-	Check(status int, h http.Header, body []byte) *signer.APIError
-}
-
-// CheckStatus is the failure check of a service that has no other: a
-// status outside 2xx is a failure, decoded by DecodeError; every 2xx answer
-// is a success. A service's own check (Request.Check) starts with it.
-func CheckStatus(status int, h http.Header, body []byte) *signer.APIError {
-	if status >= 200 && status <= 299 {
-		return nil
-	}
-	return DecodeError("", "", status, h, body)
+	return json.Unmarshal(body, &env) == nil && env.Success != nil && !bool(*env.Success)
 }
 
 // DecodeError turns an error answer into an *APIError. It reads the RPC
-// gateway's JSON (Code, Message, RequestId, HostId, Recommend), SAE's
-// (adding ErrorCode, Success, TraceId) and an XML <Error> document; any
-// other body (a proxy's HTML page, an empty body) leaves Code empty and
-// puts a short description of what came back in Message, never the whole
-// body. A JSON or XML document without Code or Message (a proxy replaying a
-// success body, say) is described by its size and content type and never
-// quoted: it may carry a secret value.
-func DecodeError(svc, op string, status int, h http.Header, body []byte) *signer.APIError {
-	e := &signer.APIError{Service: svc, Operation: op, StatusCode: status}
-	var doc errorBody
+// gateway's JSON (Code, Message, RequestId, HostId, Recommend) and SAE's
+// (adding ErrorCode and TraceId). Any other body (a proxy's HTML page, an
+// empty body) leaves Code empty and puts a short description of what came
+// back in Message, never the whole body; a document without Code or
+// Message (a proxy replaying a success body, say) is described by its size
+// and content type and never quoted: it may carry a secret value.
+func DecodeError(status int, h http.Header, body []byte) *signer.APIError {
+	e := &signer.APIError{StatusCode: status, RequestID: h.Get("X-Acs-Request-Id")}
 	trimmed := bytes.TrimSpace(body)
-	parsed := false
+	var doc errorBody
+	parsed := len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &doc) == nil
 	switch {
-	case len(trimmed) > 0 && trimmed[0] == '{':
-		parsed = json.Unmarshal(trimmed, &doc) == nil
-	case bytes.HasPrefix(trimmed, []byte("<?xml")) || bytes.HasPrefix(trimmed, []byte("<Error")):
-		var x struct {
-			XMLName xml.Name
-			errorBody
-		}
-		parsed = xml.Unmarshal(trimmed, &x) == nil && x.XMLName.Local == "Error"
-		doc = x.errorBody
-	}
-	if parsed && (doc.errorCode() != "" || doc.Message != "") {
-		e.Code = bounded(doc.errorCode(), maxFieldBytes)
+	case parsed && (doc.code() != "" || doc.Message != ""):
+		e.Code = bounded(doc.code(), maxFieldBytes)
 		e.Message = bounded(string(doc.Message), maxMessageBytes)
-		e.RequestID = bounded(string(doc.RequestID), maxFieldBytes)
+		if doc.RequestID != "" {
+			e.RequestID = bounded(string(doc.RequestID), maxFieldBytes)
+		}
 		e.HostID = bounded(string(doc.HostID), maxFieldBytes)
 		e.Recommend = bounded(string(doc.Recommend), maxFieldBytes)
 		e.TraceID = bounded(string(doc.TraceID), maxFieldBytes)
-	} else if structured(trimmed) {
-		what := "a document with no Code or Message"
-		if !parsed {
-			what = "a document that does not parse"
-		}
-		e.Message = DescribeDocument(h.Get("Content-Type"), len(body), what)
-	} else {
+	case parsed:
+		e.Message = DescribeDocument(h.Get("Content-Type"), len(body), "a document with no Code or Message")
+	case structured(trimmed):
+		e.Message = DescribeDocument(h.Get("Content-Type"), len(body), "a document that does not parse")
+	default:
 		e.Message = describeBody(h.Get("Content-Type"), trimmed)
 	}
-	if e.RequestID == "" {
-		e.RequestID = h.Get("X-Acs-Request-Id")
-	}
 	return e
+}
+
+// NotDocument is the *APIError of a success answer that is not the
+// operation's document: no Code, the status received, and a Message that
+// describes the body (what, its size and content type) without quoting it.
+func NotDocument(svc, op string, resp *Response, what string) *signer.APIError {
+	return &signer.APIError{
+		Service: svc, Operation: op, StatusCode: resp.StatusCode, RequestID: resp.RequestID(),
+		Message: DescribeDocument(resp.Header.Get("Content-Type"), len(resp.Body), "decoding the response: not a "+op+" document: "+what),
+	}
 }
 
 // structured reports whether body looks like a JSON or XML document.
@@ -181,16 +136,14 @@ func DescribeDocument(contentType string, size int, what string) string {
 	return what + " (" + strconv.Itoa(size) + " bytes, " + contentType + ")"
 }
 
-const snippetLimit = 120
-
 // Bounds on what one error document's fields put into an *APIError, and
 // so into a log line: a misbehaving gateway must not make an error of
-// megabytes (and encoding/json turns every invalid UTF-8 byte into a
-// three-byte U+FFFD, so text can outgrow its body). The message keeps room
-// for the string to sign SignatureDoesNotMatch quotes (ServerStringToSign).
+// megabytes. The message keeps room for the string to sign that
+// SignatureDoesNotMatch quotes (APIError.ServerStringToSign).
 const (
 	maxMessageBytes = 4096
 	maxFieldBytes   = 256
+	snippetRunes    = 120
 )
 
 // bounded cuts s to at most max bytes, at a rune boundary, marking the cut
@@ -216,121 +169,59 @@ func describeBody(contentType string, body []byte) string {
 		return "empty response body (" + contentType + ")"
 	}
 	text := body
-	if t := htmlTitle(body); t != nil {
+	if t := htmlTitle(body); len(bytes.TrimSpace(t)) > 0 {
 		text = t
 	}
-	return "unexpected response body (" + contentType + "): " + snippet(text, snippetLimit)
+	return "unexpected response body (" + contentType + "): " + snippet(text, snippetRunes)
 }
 
+// htmlTitle returns the text of the page's <title>, or nil.
 func htmlTitle(body []byte) []byte {
-	i := indexASCIIFold(body, "<title>")
+	lower := asciiLower(body) // same length as body, whatever its encoding
+	i := bytes.Index(lower, []byte("<title>"))
 	if i < 0 {
 		return nil
 	}
-	rest := body[i+len("<title>"):]
-	if j := indexASCIIFold(rest, "</title>"); j >= 0 {
+	rest, lowerRest := body[i+len("<title>"):], lower[i+len("<title>"):]
+	if j := bytes.Index(lowerRest, []byte("</title>")); j >= 0 {
 		rest = rest[:j]
-	}
-	if len(bytes.TrimSpace(rest)) == 0 {
-		return nil
 	}
 	return rest
 }
 
-// indexASCIIFold finds pat (lower-case ASCII) in b, ignoring ASCII case. It
-// works on b itself: lower-casing a copy first would shift indices wherever
-// b holds invalid UTF-8.
-func indexASCIIFold(b []byte, pat string) int {
-	for i := 0; i+len(pat) <= len(b); i++ {
-		j := 0
-		for ; j < len(pat); j++ {
-			c := b[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != pat[j] {
-				break
-			}
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		if j == len(pat) {
-			return i
-		}
+		out[i] = c
 	}
-	return -1
+	return out
 }
 
-// snippet collapses white space, drops control and invalid bytes and cuts
-// at max runes.
+// snippet collapses white space, drops control characters and invalid
+// bytes, and cuts at max runes, marking a cut with "…". Only the start of
+// a long body is looked at.
 func snippet(b []byte, max int) string {
-	var sb strings.Builder
-	space, n := false, 0
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
+	const look = 4096
+	cut := len(b) > look
+	text := strings.Map(func(r rune) rune {
 		switch {
-		case r == utf8.RuneError && size <= 1, !unicode.IsSpace(r) && !unicode.IsPrint(r):
-			b = b[size:]
-			continue
 		case unicode.IsSpace(r):
-			space = sb.Len() > 0
-			b = b[size:]
-			continue
+			return ' '
+		case r == utf8.RuneError || !unicode.IsPrint(r):
+			return -1
 		}
-		need := 1
-		if space {
-			need = 2
-		}
-		if n+need > max {
-			break
-		}
-		if space {
-			sb.WriteByte(' ')
-			space = false
-		}
-		sb.WriteRune(r)
-		n += need
-		b = b[size:]
+		return r
+	}, string(b[:min(len(b), look)]))
+	runes := []rune(strings.Join(strings.Fields(text), " "))
+	if len(runes) > max {
+		runes, cut = runes[:max], true
 	}
-	if len(bytes.TrimSpace(b)) > 0 {
-		sb.WriteString("…")
+	out := strings.TrimSpace(string(runes))
+	if cut {
+		out += "…"
 	}
-	return sb.String()
-}
-
-// redactor removes credential material of one attempt from text that came
-// back from the network: the access key secret, the security token and the
-// signature, raw, percent-encoded and percent-encoded twice (the form they
-// take inside an RPC string to sign that SignatureDoesNotMatch quotes).
-type redactor struct {
-	secrets [3]string
-}
-
-// minRedactLen: values shorter than this are not searched for; real secrets,
-// tokens and signatures are far longer, and replacing a one-letter test
-// value everywhere would garble every message.
-const minRedactLen = 6
-
-func (r *redactor) apply(s string) string {
-	if s == "" {
-		return s
-	}
-	for _, v := range r.secrets {
-		if len(v) < minRedactLen {
-			continue
-		}
-		once := signer.PercentEncode(v)
-		for _, form := range [...]string{v, once, signer.PercentEncode(once)} {
-			if strings.Contains(s, form) {
-				s = strings.ReplaceAll(s, form, "[redacted]")
-			}
-		}
-	}
-	return s
-}
-
-// scrub redacts every string field of e that holds text from the network;
-// TestScrubCoversEveryStringField fails when a new one is left out.
-func (r *redactor) scrub(e *signer.APIError) {
-	for _, f := range [...]*string{&e.Code, &e.Message, &e.RequestID, &e.HostID, &e.Recommend, &e.TraceID} {
-		*f = r.apply(*f)
-	}
+	return out
 }

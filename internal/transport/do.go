@@ -1,0 +1,255 @@
+package transport
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alisecret/alisecret-go/retry"
+	"github.com/alisecret/alisecret-go/signer"
+)
+
+// Request describes one operation call.
+type Request struct {
+	Operation string     // API action, e.g. "GetSecretValue"
+	Method    string     // HTTP method
+	Path      string     // ROA resource path; RPC requests go to "/"
+	Query     url.Values // operation parameters, raw
+}
+
+// Response is a success answer, its body read in full: a 2xx status and,
+// for a service with an envelope, not "Success": false. Whether the body is
+// the operation's document is for the service to decide.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// RequestID returns the x-acs-request-id header.
+func (r *Response) RequestID() string { return r.Header.Get("X-Acs-Request-Id") }
+
+// Do sends r, re-signing every attempt with fresh credentials, time and
+// nonce, and retrying as the client's retry.Retryer allows. It returns the
+// success answer, or the error that ended the call: an *signer.APIError
+// for an error answer, otherwise the cause wrapped with the operation and
+// the endpoint (and the context's error when ctx ended the call).
+func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	obs := c.opts.Observer
+	if obs == nil {
+		return c.do(ctx, r)
+	}
+	call := CallInfo{Service: c.svc.Name, Operation: r.Operation}
+	ctx = obs.StartCall(ctx, call)
+	resp, err := c.do(ctx, r)
+	obs.EndCall(ctx, call, err)
+	return resp, err
+}
+
+func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
+	a := retry.Attempt{Number: 1}
+	delay, stop := c.retryer.Delay(ctx, a) // a failing client paces even first attempts
+	skewFixed := false
+	for {
+		if stop != nil {
+			return nil, stop
+		}
+		if delay > 0 {
+			c.debug(ctx, "alisecret: retrying", slog.String("operation", r.Operation), slog.Int("attempt", a.Number), slog.Duration("delay", delay))
+			if !c.retryer.Sleep(ctx, delay) {
+				return nil, c.ctxError(ctx, r, a.Err)
+			}
+			a.Waited += delay
+		}
+		start := time.Now()
+		resp, err := c.attempt(ctx, r, a.Number)
+		var apiErr *signer.APIError
+		if errors.As(err, &apiErr) && apiErr.Class() == signer.ErrClockSkew && !skewFixed && c.clock.learn(resp.Header) {
+			// Signed with a time the service rejects: correct the clock
+			// and try once more at once, outside the retry policy.
+			skewFixed, delay = true, 0
+			c.observe(ctx, r, a.Number, start, resp, err, 0)
+			continue
+		}
+		var fatal *fatalError
+		switch {
+		case err == nil:
+			c.retryer.Record(nil)
+			c.observe(ctx, r, a.Number, start, resp, nil, 0)
+			return resp, nil
+		case errors.As(err, &fatal):
+			c.observe(ctx, r, a.Number, start, resp, fatal.err, 0)
+			return nil, fatal.err
+		case ctx.Err() != nil:
+			c.observe(ctx, r, a.Number, start, resp, err, 0)
+			return nil, c.ctxError(ctx, r, err)
+		}
+		c.retryer.Record(err)
+		if kind, _ := retry.Classify(err); kind == retry.Throttled {
+			a.Throttles++
+		} else {
+			a.Failures++
+		}
+		a.Number, a.Err = a.Number+1, err
+		delay, stop = c.retryer.Delay(ctx, a)
+		c.observe(ctx, r, a.Number-1, start, resp, err, delay)
+	}
+}
+
+// fatalError marks a failure no retry can mend (no credentials, a request
+// that cannot be signed, a body over the limit).
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+// attempt makes one try: the success answer, an *signer.APIError for an
+// error answer, a *fatalError, or a transport error.
+func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, error) {
+	creds, err := c.creds.get(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
+	}
+	if c.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
+		defer cancel()
+	}
+	req, err := c.sign(ctx, r, creds)
+	if err != nil {
+		return nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
+	}
+	start := time.Now()
+	hr, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.transportError(r, req, n, err)
+	}
+	body, err := readBody(hr.Body, hr.ContentLength, MaxResponseBytes)
+	_ = hr.Body.Close()
+	if errors.Is(err, signer.ErrResponseTooLarge) {
+		return nil, &fatalError{fmt.Errorf("%s %s: HTTP %d: %w", c.svc.Name, r.Operation, hr.StatusCode, err)}
+	}
+	if err != nil {
+		return nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
+	}
+	resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body}
+	apiErr := c.check(resp)
+	c.debug(ctx, "alisecret: attempt", slog.String("operation", r.Operation), slog.Int("attempt", n),
+		slog.Int("status", resp.StatusCode), slog.String("code", codeOf(apiErr)), slog.String("request_id", resp.RequestID()),
+		slog.Duration("latency", time.Since(start)))
+	if apiErr == nil {
+		return resp, nil
+	}
+	apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
+	apiErr.RetryAfter = RetryAfter(resp.Header, time.Now())
+	scrub(apiErr, creds.AccessKeySecret, creds.SecurityToken, signatureOf(req))
+	return resp, apiErr
+}
+
+// check is the one decision whether an answer is an error answer: a status
+// outside 2xx, or, for a service with an envelope (SAE), a body that says
+// "Success": false. It returns the error the body describes.
+func (c *Client) check(resp *Response) *signer.APIError {
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	if ok && !(c.svc.Envelope && successFalse(resp.Body)) {
+		return nil
+	}
+	return DecodeError(resp.StatusCode, resp.Header, resp.Body)
+}
+
+func codeOf(e *signer.APIError) string {
+	if e == nil {
+		return ""
+	}
+	return e.Code
+}
+
+// sign makes the signed HTTP request for one attempt, bound to ctx.
+func (c *Client) sign(ctx context.Context, r *Request, creds signer.Credentials) (*http.Request, error) {
+	nonce, err := newNonce()
+	if err != nil {
+		return nil, err
+	}
+	path := r.Path
+	if c.svc.Style == RPC || path == "" {
+		path = "/"
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, c.scheme+"://"+c.host+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	sr := &signer.Request{Method: r.Method, Host: c.host, Path: path, Query: r.Query, Action: r.Operation, Version: c.svc.Version}
+	now := c.clock.Now()
+	switch {
+	case c.opts.SignatureVersion == signer.V3:
+		req.URL.RawQuery, err = signer.SignACS3(req.Header, sr, creds, now, nonce)
+	case c.svc.Style == RPC:
+		req.URL.RawQuery, err = signer.SignRPC(sr, creds, now, nonce)
+	default:
+		req.URL.RawQuery, err = signer.SignROA(req.Header, sr, creds, now, nonce)
+	}
+	req.Header["User-Agent"] = c.userAgent
+	return req, err
+}
+
+// signatureOf returns the signature a request carries (RPC: the Signature
+// parameter; ROA and ACS3: from Authorization), for scrubbing it from what
+// the service sends back.
+func signatureOf(req *http.Request) string {
+	if sig := req.URL.Query().Get("Signature"); sig != "" {
+		return sig
+	}
+	a := req.Header.Get("Authorization")
+	if i := strings.LastIndex(a, "Signature="); i >= 0 { // ACS3
+		return a[i+len("Signature="):]
+	}
+	if i := strings.LastIndex(a, ":"); i >= 0 { // ROA v1: "acs AK:sig"
+		return a[i+1:]
+	}
+	return ""
+}
+
+// newNonce returns 32 lower-case hex characters of crypto randomness.
+func newNonce() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("making a signature nonce: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if l := c.opts.Logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+		l.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("service", c.svc.Name))...)
+	}
+}
+
+// observe tells the observer, if any, how attempt n went.
+// resp is the answer, if one came (an error answer's too).
+func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time, resp *Response, err error, delay time.Duration) {
+	obs := c.opts.Observer
+	if obs == nil {
+		return
+	}
+	a := AttemptInfo{Service: c.svc.Name, Operation: r.Operation, Attempt: n, Latency: time.Since(start), Err: err, Delay: delay}
+	if resp != nil {
+		a.StatusCode, a.RequestID = resp.StatusCode, resp.RequestID()
+	}
+	if apiErr, ok := err.(*signer.APIError); ok {
+		a.Code, a.RequestID = apiErr.Code, apiErr.RequestID
+	}
+	obs.ObserveAttempt(ctx, a)
+}
