@@ -4,9 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/kms"
-	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -20,12 +18,12 @@ func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *fl
 	if len(version) > 0 {
 		v = version[0]
 	}
-	endpoint := loopback.Start(tb, "kms")
+	endpoint := benchEndpoint(tb)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	tb.Cleanup(hc.CloseIdleConnections)
 	c, err := kms.New(kms.Options{
 		Endpoint:         endpoint,
-		Credentials:      signer.StaticCredentials(kmstest.DefaultAccessKeyID, kmstest.DefaultAccessKeySecret, ""),
+		Credentials:      signer.StaticCredentials(benchKeyID, benchKeySecret, ""),
 		HTTPClient:       hc,
 		SignatureVersion: v,
 	})
@@ -40,9 +38,9 @@ func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *fl
 func BenchmarkFloor(b *testing.B) {
 	_, f := loopbackClients(b)
 	b.ReportAllocs()
-	stop := loopback.CPU(b)
+	stop := cpuPerOp(b)
 	for b.Loop() {
-		if _, err := f.get(loopbackSecretName); err != nil {
+		if _, err := f.get(benchSecretName); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -55,9 +53,9 @@ func BenchmarkFloor(b *testing.B) {
 func BenchmarkFloorACS3(b *testing.B) {
 	_, f := loopbackClients(b, signer.V3)
 	b.ReportAllocs()
-	stop := loopback.CPU(b)
+	stop := cpuPerOp(b)
 	for b.Loop() {
-		if _, err := f.getACS3(loopbackSecretName); err != nil {
+		if _, err := f.getACS3(benchSecretName); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -67,9 +65,9 @@ func BenchmarkFloorACS3(b *testing.B) {
 // BenchmarkGetSecretValueACS3 is GetSecretValue with SignatureVersion V3.
 func BenchmarkGetSecretValueACS3(b *testing.B) {
 	c, _ := loopbackClients(b, signer.V3)
-	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
+	in := &kms.GetSecretValueInput{SecretName: benchSecretName}
 	b.ReportAllocs()
-	stop := loopback.CPU(b)
+	stop := cpuPerOp(b)
 	for b.Loop() {
 		if _, err := c.GetSecretValue(ctx, in); err != nil {
 			b.Fatal(err)
@@ -80,9 +78,9 @@ func BenchmarkGetSecretValueACS3(b *testing.B) {
 
 func BenchmarkGetSecretValue(b *testing.B) {
 	c, _ := loopbackClients(b)
-	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
+	in := &kms.GetSecretValueInput{SecretName: benchSecretName}
 	b.ReportAllocs()
-	stop := loopback.CPU(b)
+	stop := cpuPerOp(b)
 	for b.Loop() {
 		if _, err := c.GetSecretValue(ctx, in); err != nil {
 			b.Fatal(err)
@@ -93,7 +91,7 @@ func BenchmarkGetSecretValue(b *testing.B) {
 
 func BenchmarkGetSecretValueParallel(b *testing.B) {
 	c, _ := loopbackClients(b)
-	in := &kms.GetSecretValueInput{SecretName: loopbackSecretName}
+	in := &kms.GetSecretValueInput{SecretName: benchSecretName}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -107,7 +105,7 @@ func BenchmarkGetSecretValueParallel(b *testing.B) {
 
 func BenchmarkDescribeSecret(b *testing.B) {
 	c, _ := loopbackClients(b)
-	in := &kms.DescribeSecretInput{SecretName: loopbackSecretName, FetchTags: true}
+	in := &kms.DescribeSecretInput{SecretName: benchSecretName, FetchTags: true}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.DescribeSecret(ctx, in); err != nil {
@@ -118,7 +116,7 @@ func BenchmarkDescribeSecret(b *testing.B) {
 
 func BenchmarkDescribeSecretParallel(b *testing.B) {
 	c, _ := loopbackClients(b)
-	in := &kms.DescribeSecretInput{SecretName: loopbackSecretName, FetchTags: true}
+	in := &kms.DescribeSecretInput{SecretName: benchSecretName, FetchTags: true}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -1,17 +1,20 @@
-package kms
+package kms_test
 
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// Every body a KMS answer can carry, through the one check: which are
+// Every body a KMS answer can carry, through the transport's check of
+// error answers and KMS's decode of success answers: which are
 // failures, with what code and text, and that no text quotes the body.
 func TestCheckResponseBodies(t *testing.T) {
 	const notDoc = "decoding the response: not a GetSecretValue document: "
@@ -38,23 +41,31 @@ func TestCheckResponseBodies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a := newAnswer[getSecretValueWire]("GetSecretValue")
-			w := &a.Doc
-			h := http.Header{"Content-Type": {tc.ct}, "X-Acs-Request-Id": {"hdr-id"}}
-			if tc.ct == "" {
-				delete(h, "Content-Type")
-			}
-			e := a.Check(tc.status, h, []byte(tc.body))
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				if tc.ct != "" {
+					w.Header().Set("Content-Type", tc.ct)
+				}
+				w.Header().Set("X-Acs-Request-Id", "hdr-id")
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			c, err := kms.New(kms.Options{Endpoint: srv.URL, Credentials: signer.StaticCredentials("id", "secret", ""), RetryMaxAttempts: 1})
+			require.NoError(t, err)
+			out, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
 			if tc.code == "" && tc.wantMsg == "" {
-				require.Nil(t, e)
-				assert.Equal(t, "db", string(w.SecretName))
-				assert.Equal(t, "SUPERSECRET", string(w.SecretData))
+				require.NoError(t, err)
+				assert.Equal(t, "db", out.SecretName)
+				assert.Equal(t, "SUPERSECRET", out.SecretData)
 				return
 			}
-			require.NotNil(t, e)
+			assert.Nil(t, out)
+			var e *kms.APIError
+			require.ErrorAs(t, err, &e)
 			assert.Equal(t, tc.status, e.StatusCode)
 			assert.Equal(t, tc.code, e.Code)
 			assert.Equal(t, tc.wantMsg, e.Message)
+			assert.Equal(t, "GetSecretValue", e.Operation)
 			assert.NotEmpty(t, e.RequestID)
 			assert.NotContains(t, e.Error(), "SUPERSECRET")
 			if tc.class != nil {
@@ -62,15 +73,4 @@ func TestCheckResponseBodies(t *testing.T) {
 			}
 		})
 	}
-}
-
-// The document is cleared before each answer: a field of an earlier
-// attempt's body never survives into the next one's.
-func TestCheckResponseClearsTheDocument(t *testing.T) {
-	a := newAnswer[getSecretValueWire]("GetSecretValue")
-	w := &a.Doc
-	check := a.Check
-	require.Nil(t, check(200, http.Header{}, []byte(`{"SecretName":"a","SecretData":"old","VersionId":"v1"}`)))
-	require.Nil(t, check(200, http.Header{}, []byte(`{"SecretName":"b"}`)))
-	assert.Equal(t, getSecretValueWire{SecretName: "b"}, *w)
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 )
 
@@ -57,7 +56,7 @@ func (f *floorClient) get(name string) (*floorOutput, error) {
 	hex.Encode(nonce[:], nb[:])
 	var ts [20]byte
 	q := f.buf[:0]
-	q = append(q, "AccessKeyId="+kmstest.DefaultAccessKeyID+"&Action=GetSecretValue&Format=JSON&SecretName="...)
+	q = append(q, "AccessKeyId="+benchKeyID+"&Action=GetSecretValue&Format=JSON&SecretName="...)
 	q = appendEnc(q, name)
 	q = append(q, "&SignatureMethod=HMAC-SHA1&SignatureNonce="...)
 	q = append(q, nonce[:]...)
@@ -66,7 +65,7 @@ func (f *floorClient) get(name string) (*floorOutput, error) {
 	q = append(q, "&Version=2016-01-20"...)
 	sts := append(f.sts[:0], "POST&%2F&"...)
 	sts = appendEnc(sts, string(q))
-	mac := hmac.New(sha1.New, []byte(kmstest.DefaultAccessKeySecret+"&"))
+	mac := hmac.New(sha1.New, []byte(benchKeySecret+"&"))
 	mac.Write(sts)
 	var sum [sha1.Size]byte
 	var sig [28]byte
@@ -108,7 +107,7 @@ func (f *floorClient) getACS3(name string) (*floorOutput, error) {
 	var sts [17 + 64]byte
 	copy(sts[:], "ACS3-HMAC-SHA256\n")
 	hex.Encode(sts[17:], sum[:])
-	mac := hmac.New(sha256.New, []byte(kmstest.DefaultAccessKeySecret))
+	mac := hmac.New(sha256.New, []byte(benchKeySecret))
 	mac.Write(sts[:])
 	var sig [64]byte
 	hex.Encode(sig[:], mac.Sum(nil))
@@ -122,13 +121,13 @@ func (f *floorClient) getACS3(name string) (*floorOutput, error) {
 	req.Header["X-Acs-Date"] = []string{date}
 	req.Header["X-Acs-Signature-Nonce"] = []string{string(nonce[:])}
 	req.Header["X-Acs-Content-Sha256"] = []string{emptyHash}
-	req.Header["Authorization"] = []string{"ACS3-HMAC-SHA256 Credential=" + kmstest.DefaultAccessKeyID + ",SignedHeaders=" + signed + ",Signature=" + string(sig[:])}
+	req.Header["Authorization"] = []string{"ACS3-HMAC-SHA256 Credential=" + benchKeyID + ",SignedHeaders=" + signed + ",Signature=" + string(sig[:])}
 	return f.do(req)
 }
 
 func (f *floorClient) do(req *http.Request) (*floorOutput, error) {
 	var out floorOutput
-	if err := loopback.FetchJSON(f.hc, req, &out); err != nil {
+	if err := fetchJSON(f.hc, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -140,7 +139,7 @@ func newFloor(hc *http.Client, endpoint string) *floorClient {
 
 // The floor is a correct client: the fake accepts its signature.
 func TestFloorIsCorrect(t *testing.T) {
-	srv := kmstest.NewServer()
+	srv := kmstest.NewServer(kmstest.WithAccessKey(benchKeyID, benchKeySecret))
 	defer srv.Close()
 	srv.PutSecretValue("a b/c", "v")
 	f := newFloor(srv.HTTPClient(), srv.URL)

@@ -91,18 +91,28 @@ func (c *Client) transportFor(op string, optFns []func(*Options)) (tc *transport
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	if o.InstanceEndpoint == "" || !toInstance {
+	switch {
+	case o.InstanceEndpoint == "": // the CA, if set, is unused
 		tc, err := c.shared.With(o)
 		return tc, nothing, err
-	}
-	if c.sameInstance(o) {
+	case c.sameInstance(o) && toInstance:
 		o.Endpoint, o.HTTPClient = o.InstanceEndpoint, c.inst.http // reuse its connections
 		tc, err := c.shared.With(o)
 		return tc, nothing, err
+	case c.sameInstance(o):
+		tc, err := c.shared.With(o)
+		return tc, nothing, err
 	}
+	// Other instance settings for this call: bad ones fail it, whatever
+	// the operation, as any bad option does.
 	inst, err := newInstance(o, c.shared)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !toInstance {
+		closeIdle(inst.http)
+		tc, err := c.shared.With(o)
+		return tc, nothing, err
 	}
 	return inst.tc, func() { closeIdle(inst.http) }, nil
 }

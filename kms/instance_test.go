@@ -224,6 +224,9 @@ func TestInstanceOptionErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.field)
 			assert.NotContains(t, err.Error(), "pw@", "user info stays out of errors")
 
+			if tt.name == "CA without endpoint" {
+				return // per call, a CA without an endpoint is left unused: TestPerCallClearsInstanceEndpoint
+			}
 			// The same options as a per-call override fail the call, sending nothing.
 			c, err := kms.New(base, func(o *kms.Options) { o.Endpoint = "http://127.0.0.1:1" })
 			require.NoError(t, err)
@@ -360,13 +363,36 @@ func TestInstanceConnectionReuse(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var hits []hit
-	instance := tlsServer(t, ca, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
+	closed := make(chan string, 64) // the client addresses of connections the server saw closed
+	cert, err := ca.Issue("127.0.0.1")
+	require.NoError(t, err)
+	instance := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		hits = append(hits, hit{r.RemoteAddr, r.Close})
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"SecretName":"db","SecretData":"v","RequestId":"r"}`))
-	})
+	}))
+	instance.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	instance.Config.ConnState = func(conn net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			closed <- conn.RemoteAddr().String()
+		}
+	}
+	instance.StartTLS()
+	t.Cleanup(instance.Close)
+	waitClosed := func(addr string) bool {
+		for {
+			select {
+			case a := <-closed:
+				if a == addr {
+					return true
+				}
+			case <-time.After(10 * time.Second):
+				return false
+			}
+		}
+	}
 	last := func() hit {
 		mu.Lock()
 		defer mu.Unlock()
@@ -409,8 +435,8 @@ func TestInstanceConnectionReuse(t *testing.T) {
 		"an equal host:port": func(o *kms.Options) { o.InstanceEndpoint = strings.TrimPrefix(instance.URL, "https://") },
 	} {
 		h := get(fn)
-		assert.True(t, h.close, "a one-call instance transport closes its connection: %s", name)
 		assert.NotEqual(t, first.conn, h.conn, "%s", name)
+		assert.True(t, waitClosed(h.conn), "a one-call instance transport closes its connection after the call: %s", name)
 	}
 	assert.Equal(t, first, get(), "the client's own connection is still there")
 }
@@ -465,4 +491,25 @@ func TestInstanceCACertKeepsTheCallersTransport(t *testing.T) {
 	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
 	require.NoError(t, err)
 	assert.Equal(t, [2]int{0, 2}, counts(srv, inst))
+}
+
+// The README's per-call recipe: clearing InstanceEndpoint for one call
+// sends it to the shared gateway, even though the client trusts an
+// instance CA.
+func TestPerCallClearsInstanceEndpoint(t *testing.T) {
+	srv := kmstest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.PutSecretValue("db", "v")
+	inst := srv.StartInstance()
+	t.Cleanup(inst.Close)
+	c, err := inst.Client()
+	require.NoError(t, err)
+	out, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"}, func(o *kms.Options) { o.InstanceEndpoint = "" })
+	require.NoError(t, err)
+	assert.Equal(t, "v", out.SecretData)
+	assert.Equal(t, 1, srv.Requests(), "the shared gateway served it")
+	assert.Zero(t, inst.Requests())
+	_, err = c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, inst.Requests(), "without the override the instance serves it")
 }

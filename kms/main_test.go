@@ -4,22 +4,26 @@ import (
 	"os"
 	"testing"
 
-	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 )
 
-// Secret and credentials of the loopback server the benchmarks and the
-// allocation budget test use.
+// The benchmarks' server: the fake server process .ci/bench starts
+// (ALISECRET_BENCH_URL, seeded with examples/fakeserver/testdata/seed.json),
+// so that what they measure is the client alone; without it, an
+// in-process kmstest with the same key and secret.
 const (
-	loopbackSecretName  = "prod/db-password"
-	loopbackSecretValue = "correct horse battery staple"
+	benchSecretName  = "prod/db-password"
+	benchSecretValue = "n3w-Pa55w0rd!"
+	benchKeyID       = "LTAIfakeserverTest"
+	benchKeySecret   = "fakeserver-test-secret"
 )
 
-func TestMain(m *testing.M) {
-	loopback.ServeIfChild(map[string]func() string{"kms": func() string {
-		srv := kmstest.NewServer()
-		srv.PutSecretValue(loopbackSecretName, loopbackSecretValue)
-		return srv.URL
-	}})
-	os.Exit(m.Run())
+func benchEndpoint(tb testing.TB) string {
+	if u := os.Getenv("ALISECRET_BENCH_URL"); u != "" {
+		return u
+	}
+	srv := kmstest.NewServer(kmstest.WithAccessKey(benchKeyID, benchKeySecret))
+	tb.Cleanup(srv.Close)
+	srv.PutSecretValue(benchSecretName, benchSecretValue)
+	return srv.URL
 }

@@ -49,7 +49,10 @@ type page[T any] struct {
 // (its first item, by key), sends an empty page while TotalCount says more
 // remain, or goes on past MaxPages.
 func walkPages[T any](op string, first, size int, key func(T) string, fetch func(n int) (page[T], error), yield func(T, error) bool) {
-	n := max(first, 1) // a negative first fails validation in fetch
+	n := first
+	if n == 0 {
+		n = 1 // a negative first fails validation in fetch
+	}
 	seen := (n - 1) * size
 	prevFirst := ""
 	for pages := 1; ; pages++ {

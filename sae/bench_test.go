@@ -4,9 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/sae"
-	"github.com/alisecret/alisecret-go/sae/saetest"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -17,10 +15,10 @@ func loopbackClients(tb testing.TB) (*sae.Client, *floorClient) {
 	tb.Helper()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	tb.Cleanup(hc.CloseIdleConnections)
-	endpoint := loopback.Start(tb, "sae")
+	endpoint := benchEndpoint(tb)
 	c, err := sae.New(sae.Options{
 		Endpoint:    endpoint,
-		Credentials: signer.StaticCredentials(saetest.DefaultAccessKeyID, saetest.DefaultAccessKeySecret, ""),
+		Credentials: signer.StaticCredentials(benchKeyID, benchKeySecret, ""),
 		HTTPClient:  hc,
 	})
 	if err != nil {
@@ -40,9 +38,9 @@ func loopbackClient(b *testing.B) *sae.Client {
 func BenchmarkSAEFloor(b *testing.B) {
 	_, f := loopbackClients(b)
 	b.ReportAllocs()
-	stop := loopback.CPU(b)
+	stop := cpuPerOp(b)
 	for b.Loop() {
-		if _, err := f.describe(loopbackNamespace, 16); err != nil {
+		if _, err := f.describe(benchNamespace, benchSecretID); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -51,9 +49,9 @@ func BenchmarkSAEFloor(b *testing.B) {
 
 func BenchmarkSAEDescribeSecret(b *testing.B) {
 	c := loopbackClient(b)
-	in := &sae.DescribeSecretInput{NamespaceID: loopbackNamespace, SecretID: 16}
+	in := &sae.DescribeSecretInput{NamespaceID: benchNamespace, SecretID: benchSecretID}
 	b.ReportAllocs()
-	stop := loopback.CPU(b)
+	stop := cpuPerOp(b)
 	for b.Loop() {
 		if _, err := c.DescribeSecret(ctx, in); err != nil {
 			b.Fatal(err)
@@ -64,7 +62,7 @@ func BenchmarkSAEDescribeSecret(b *testing.B) {
 
 func BenchmarkSAEDescribeSecretParallel(b *testing.B) {
 	c := loopbackClient(b)
-	in := &sae.DescribeSecretInput{NamespaceID: loopbackNamespace, SecretID: 16}
+	in := &sae.DescribeSecretInput{NamespaceID: benchNamespace, SecretID: benchSecretID}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -1,20 +1,22 @@
-package sae
+package sae_test
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/alisecret/alisecret-go/internal/wire"
+	"github.com/alisecret/alisecret-go/sae"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// Every body an SAE answer can carry, through the one check: which are
+// Every body an SAE answer can carry, through the transport's check of
+// error answers and SAE's decode of success answers: which are
 // failures, with what code and text, and that no text quotes the body.
 func TestCheckResponseBodies(t *testing.T) {
 	const notDoc = "decoding the response: not a DescribeSecret document: "
@@ -48,18 +50,25 @@ func TestCheckResponseBodies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a := newAnswer[describeSecretWire]("DescribeSecret")
-			w := &a.Doc
-			h := http.Header{"Content-Type": {"application/json"}, "X-Acs-Request-Id": {"hdr-id"}}
-			e := a.Check(tc.status, h, []byte(tc.body))
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("X-Acs-Request-Id", "hdr-id")
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			c, err := sae.New(sae.Options{Endpoint: srv.URL, Credentials: signer.StaticCredentials("id", "secret", ""), RetryMaxAttempts: 1})
+			require.NoError(t, err)
+			out, err := c.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: "cn-beijing:test", SecretID: 16})
 			if tc.code == "" && tc.wantMsg == "" {
-				require.Nil(t, e)
-				require.NotNil(t, w.Data)
-				assert.Equal(t, int64(16), int64(w.Data.SecretID))
-				assert.Equal(t, "r", string(w.RequestID))
+				require.NoError(t, err)
+				assert.Equal(t, int64(16), out.Secret.SecretID)
+				assert.Equal(t, "r", out.RequestID)
 				return
 			}
-			require.NotNil(t, e)
+			assert.Nil(t, out)
+			var e *sae.APIError
+			require.ErrorAs(t, err, &e)
 			assert.Equal(t, tc.status, e.StatusCode)
 			assert.Equal(t, tc.code, e.Code)
 			want := tc.wantMsg
@@ -67,6 +76,7 @@ func TestCheckResponseBodies(t *testing.T) {
 				want = fmt.Sprintf(want, len(tc.body))
 			}
 			assert.Equal(t, want, e.Message)
+			assert.Equal(t, "DescribeSecret", e.Operation)
 			assert.NotEmpty(t, e.RequestID)
 			assert.NotContains(t, e.Error(), "SUPERSECRET")
 			if tc.class != nil {
@@ -74,37 +84,4 @@ func TestCheckResponseBodies(t *testing.T) {
 			}
 		})
 	}
-}
-
-// The document is cleared before each answer: Data of an earlier answer
-// never survives into the next one's.
-func TestCheckResponseClearsTheDocument(t *testing.T) {
-	a := newAnswer[describeSecretWire]("DescribeSecret")
-	check := a.Check
-	require.Nil(t, check(200, http.Header{}, []byte(`{"Success":true,"Data":{"NamespaceId":"n","SecretId":16}}`)))
-	require.NotNil(t, a.Doc.Data)
-	e := check(200, http.Header{}, []byte(`{"Success":true}`))
-	require.NotNil(t, e)
-	assert.Contains(t, e.Message, "no Data")
-}
-
-// RelateApps decodes as wire.List does (bare, wrapped under one key, a
-// single element, null) in both documents that carry it.
-func TestRelateAppsShapes(t *testing.T) {
-	want := []RelateApp{{AppID: "a1", AppName: "web"}}
-	for _, apps := range []string{
-		`[{"AppId":"a1","AppName":"web"}]`,
-		`{"RelateApp":[{"AppId":"a1","AppName":"web"}]}`,
-		`{"AppId":"a1","AppName":"web"}`,
-	} {
-		var d describeSecretWire
-		require.NoError(t, wire.Unmarshal([]byte(`{"Success":true,"Data":{"NamespaceId":"n","SecretId":1,"RelateApps":`+apps+`}}`), &d), apps)
-		assert.Equal(t, want, relateApps(d.Data.RelateApps), "DescribeSecret: %s", apps)
-		var l listSecretsWire
-		require.NoError(t, wire.Unmarshal([]byte(`{"Success":true,"Data":{"Secrets":[{"SecretId":1,"RelateApps":`+apps+`}]}}`), &l), apps)
-		assert.Equal(t, want, relateApps(l.Data.Secrets[0].RelateApps), "ListSecrets: %s", apps)
-	}
-	var d describeSecretWire
-	require.NoError(t, wire.Unmarshal([]byte(`{"Success":true,"Data":{"SecretId":1,"RelateApps":null}}`), &d))
-	assert.Nil(t, relateApps(d.Data.RelateApps))
 }

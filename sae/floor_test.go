@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/sae/saetest"
 )
 
@@ -62,7 +61,7 @@ func (f *floorClient) describe(namespace string, id int64) (*floorOutput, error)
 	sts = append(sts, "&SecretId="...)
 	sts = append(sts, idText...)
 	f.sts = sts
-	mac := hmac.New(sha1.New, []byte(saetest.DefaultAccessKeySecret))
+	mac := hmac.New(sha1.New, []byte(benchKeySecret))
 	mac.Write(sts)
 	var sig [28]byte
 	base64.StdEncoding.Encode(sig[:], mac.Sum(nil))
@@ -77,9 +76,9 @@ func (f *floorClient) describe(namespace string, id int64) (*floorOutput, error)
 	req.Header["X-Acs-Signature-Method"] = []string{"HMAC-SHA1"}
 	req.Header["X-Acs-Signature-Version"] = []string{"1.0"}
 	req.Header["X-Acs-Signature-Nonce"] = []string{string(nonce[:])}
-	req.Header["Authorization"] = []string{"acs " + saetest.DefaultAccessKeyID + ":" + string(sig[:])}
+	req.Header["Authorization"] = []string{"acs " + benchKeyID + ":" + string(sig[:])}
 	var out floorOutput
-	if err := loopback.FetchJSON(f.hc, req, &out); err != nil {
+	if err := fetchJSON(f.hc, req, &out); err != nil {
 		return nil, err
 	}
 	if !out.Success || out.Data.SecretId <= 0 {
@@ -105,7 +104,7 @@ func percentEncode(s string) string {
 
 // The floor is a correct client: the fake accepts its signature.
 func TestFloorIsCorrect(t *testing.T) {
-	srv := saetest.NewServer()
+	srv := saetest.NewServer(saetest.WithAccessKey(benchKeyID, benchKeySecret))
 	defer srv.Close()
 	_, err := srv.PutSecret(saetest.Secret{NamespaceID: "cn-beijing:test", SecretID: 16, SecretName: "db", SecretData: map[string]string{"k": "v"}})
 	if err != nil {

@@ -4,17 +4,29 @@ import (
 	"os"
 	"testing"
 
-	"github.com/alisecret/alisecret-go/internal/loopback"
 	"github.com/alisecret/alisecret-go/sae/saetest"
 )
 
-const loopbackNamespace = "cn-beijing:test"
+// The benchmarks' server: the fake server process .ci/bench starts
+// (ALISECRET_BENCH_URL, seeded with examples/fakeserver/testdata/seed.json),
+// so that what they measure is the client alone; without it, an
+// in-process saetest with the same key and secret.
+const (
+	benchNamespace = "cn-beijing:test"
+	benchSecretID  = 17
+	benchKeyID     = "LTAIfakeserverTest"
+	benchKeySecret = "fakeserver-test-secret"
+)
 
-func TestMain(m *testing.M) {
-	loopback.ServeIfChild(map[string]func() string{"sae": func() string {
-		srv := saetest.NewServer()
-		_, _ = srv.PutSecret(saetest.Secret{NamespaceID: loopbackNamespace, SecretID: 16, SecretName: "db", SecretData: map[string]string{"password": "czNjcjN0"}})
-		return srv.URL
-	}})
-	os.Exit(m.Run())
+func benchEndpoint(tb testing.TB) string {
+	if u := os.Getenv("ALISECRET_BENCH_URL"); u != "" {
+		return u
+	}
+	srv := saetest.NewServer(saetest.WithAccessKey(benchKeyID, benchKeySecret))
+	tb.Cleanup(srv.Close)
+	if _, err := srv.PutSecret(saetest.Secret{NamespaceID: benchNamespace, SecretID: benchSecretID, SecretName: "db-credentials",
+		SecretData: map[string]string{"password": "czNjcjN0"}}); err != nil {
+		tb.Fatal(err)
+	}
+	return srv.URL
 }

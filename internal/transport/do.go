@@ -134,6 +134,9 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, err
 	}
 	start := time.Now()
 	hr, err := c.http.Do(req)
+	if err == nil && hr == nil {
+		err = errors.New("the HTTPClient returned neither a response nor an error")
+	}
 	if err != nil {
 		return nil, c.transportError(r, req, n, err)
 	}
