@@ -1,18 +1,20 @@
 package kms_test
 
 import (
+	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// The end-to-end benchmarks talk to a kmstest server in another process
-// (internal/loopback), so their allocations are the client's alone. Ours
-// and the floor share one http.Client and one server.
+// The end-to-end benchmarks talk to the server benchEndpoint names (a fake
+// server in another process under .ci/bench). Ours and the floor share one
+// http.Client and one server.
 
-func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *floorClient) {
+func benchClients(tb testing.TB, version ...signer.Version) (*kms.Client, *floorClient) {
 	tb.Helper()
 	v := signer.V1
 	if len(version) > 0 {
@@ -36,7 +38,7 @@ func loopbackClients(tb testing.TB, version ...signer.Version) (*kms.Client, *fl
 // BenchmarkFloor is the least a correct client does for one GetSecretValue
 // (see floorClient), against the same server as BenchmarkGetSecretValue.
 func BenchmarkFloor(b *testing.B) {
-	_, f := loopbackClients(b)
+	_, f := benchClients(b)
 	b.ReportAllocs()
 	stop := cpuPerOp(b)
 	for b.Loop() {
@@ -51,7 +53,7 @@ func BenchmarkFloor(b *testing.B) {
 // (floorClient.getACS3), against the same server as
 // BenchmarkGetSecretValueACS3.
 func BenchmarkFloorACS3(b *testing.B) {
-	_, f := loopbackClients(b, signer.V3)
+	_, f := benchClients(b, signer.V3)
 	b.ReportAllocs()
 	stop := cpuPerOp(b)
 	for b.Loop() {
@@ -64,7 +66,7 @@ func BenchmarkFloorACS3(b *testing.B) {
 
 // BenchmarkGetSecretValueACS3 is GetSecretValue with SignatureVersion V3.
 func BenchmarkGetSecretValueACS3(b *testing.B) {
-	c, _ := loopbackClients(b, signer.V3)
+	c, _ := benchClients(b, signer.V3)
 	in := &kms.GetSecretValueInput{SecretName: benchSecretName}
 	b.ReportAllocs()
 	stop := cpuPerOp(b)
@@ -77,7 +79,7 @@ func BenchmarkGetSecretValueACS3(b *testing.B) {
 }
 
 func BenchmarkGetSecretValue(b *testing.B) {
-	c, _ := loopbackClients(b)
+	c, _ := benchClients(b)
 	in := &kms.GetSecretValueInput{SecretName: benchSecretName}
 	b.ReportAllocs()
 	stop := cpuPerOp(b)
@@ -90,7 +92,7 @@ func BenchmarkGetSecretValue(b *testing.B) {
 }
 
 func BenchmarkGetSecretValueParallel(b *testing.B) {
-	c, _ := loopbackClients(b)
+	c, _ := benchClients(b)
 	in := &kms.GetSecretValueInput{SecretName: benchSecretName}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -104,7 +106,7 @@ func BenchmarkGetSecretValueParallel(b *testing.B) {
 }
 
 func BenchmarkDescribeSecret(b *testing.B) {
-	c, _ := loopbackClients(b)
+	c, _ := benchClients(b)
 	in := &kms.DescribeSecretInput{SecretName: benchSecretName, FetchTags: true}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -115,7 +117,7 @@ func BenchmarkDescribeSecret(b *testing.B) {
 }
 
 func BenchmarkDescribeSecretParallel(b *testing.B) {
-	c, _ := loopbackClients(b)
+	c, _ := benchClients(b)
 	in := &kms.DescribeSecretInput{SecretName: benchSecretName, FetchTags: true}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -126,4 +128,38 @@ func BenchmarkDescribeSecretParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// countingObserver counts what it is told, as a metrics adapter would.
+type countingObserver struct{ calls, attempts atomic.Int64 }
+
+func (o *countingObserver) StartCall(ctx context.Context, _ kms.CallInfo) context.Context {
+	o.calls.Add(1)
+	return ctx
+}
+func (o *countingObserver) ObserveAttempt(context.Context, kms.AttemptInfo) { o.attempts.Add(1) }
+func (o *countingObserver) EndCall(context.Context, kms.CallInfo, error)    {}
+
+// BenchmarkGetSecretValueObserved is BenchmarkGetSecretValue with an
+// Observer set, to compare the call path with and without one.
+func BenchmarkGetSecretValueObserved(b *testing.B) {
+	c, _ := benchClients(b)
+	obs := &countingObserver{}
+	in := &kms.GetSecretValueInput{SecretName: benchSecretName}
+	withObserver := func(o *kms.Options) { o.Observer = obs }
+	c, err := kms.New(c.Options(), withObserver)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	stop := cpuPerOp(b)
+	for b.Loop() {
+		if _, err := c.GetSecretValue(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop()
+	if obs.attempts.Load() < int64(b.N) {
+		b.Fatalf("observed %d attempts for %d calls", obs.attempts.Load(), b.N)
+	}
 }

@@ -65,7 +65,6 @@ func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
 			return nil, stop
 		}
 		if delay > 0 {
-			c.debug(ctx, "alisecret: retrying", slog.String("operation", r.Operation), slog.Int("attempt", a.Number), slog.Duration("delay", delay))
 			if !c.retryer.Sleep(ctx, delay) {
 				return nil, c.ctxError(ctx, r, a.Err)
 			}
@@ -132,7 +131,6 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, err
 	if err != nil {
 		return nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
 	}
-	start := time.Now()
 	hr, err := c.http.Do(req)
 	if err == nil && hr == nil {
 		err = errors.New("the HTTPClient returned neither a response nor an error")
@@ -150,9 +148,6 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, err
 	}
 	resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body}
 	apiErr := c.check(resp)
-	c.debug(ctx, "alisecret: attempt", slog.String("operation", r.Operation), slog.Int("attempt", n),
-		slog.Int("status", resp.StatusCode), slog.String("code", codeOf(apiErr)), slog.String("request_id", resp.RequestID()),
-		slog.Duration("latency", time.Since(start)))
 	if apiErr == nil {
 		return resp, nil
 	}
@@ -171,13 +166,6 @@ func (c *Client) check(resp *Response) *signer.APIError {
 		return nil
 	}
 	return DecodeError(resp.StatusCode, resp.Header, resp.Body)
-}
-
-func codeOf(e *signer.APIError) string {
-	if e == nil {
-		return ""
-	}
-	return e.Code
 }
 
 // sign makes the signed HTTP request for one attempt, bound to ctx.
@@ -240,11 +228,11 @@ func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
 	}
 }
 
-// observe tells the observer, if any, how attempt n went.
-// resp is the answer, if one came (an error answer's too).
+// observe tells the debug log and the observer, if any, how attempt n
+// went; resp is the answer, if one came (an error answer's too).
 func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time, resp *Response, err error, delay time.Duration) {
-	obs := c.opts.Observer
-	if obs == nil {
+	obs, log := c.opts.Observer, c.opts.Logger
+	if obs == nil && (log == nil || !log.Enabled(ctx, slog.LevelDebug)) {
 		return
 	}
 	a := AttemptInfo{Service: c.svc.Name, Operation: r.Operation, Attempt: n, Latency: time.Since(start), Err: err, Delay: delay}
@@ -254,5 +242,14 @@ func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time
 	if apiErr, ok := err.(*signer.APIError); ok {
 		a.Code, a.RequestID = apiErr.Code, apiErr.RequestID
 	}
-	obs.ObserveAttempt(ctx, a)
+	errText := ""
+	if err != nil {
+		errText = err.Error()
+	}
+	c.debug(ctx, "alisecret: attempt", slog.String("operation", r.Operation), slog.Int("attempt", n), slog.Int("status", a.StatusCode),
+		slog.String("code", a.Code), slog.String("request_id", a.RequestID), slog.Duration("latency", a.Latency),
+		slog.String("error", errText), slog.Duration("next_delay", delay))
+	if obs != nil {
+		obs.ObserveAttempt(ctx, a)
+	}
 }
