@@ -82,7 +82,8 @@ func TestStaticCredentials(t *testing.T) {
 	var nilP *StaticCredentialsProvider
 	_, err = nilP.GetCredential()
 	require.Error(t, err)
-	assert.Equal(t, Credentials{}, nilP.credentials())
+	assert.Equal(t, "signer.StaticCredentials{AccessKeyID: AccessKeySecret: SecurityToken:}", nilP.String())
+	assert.Equal(t, nilP.String(), fmt.Sprintf("%#v", nilP))
 }
 
 // String is called directly by loggers that take a fmt.Stringer: it names

@@ -95,20 +95,6 @@ func TestContentTypeOnlyWithABody(t *testing.T) {
 	assert.NotContains(t, h.Get("Authorization"), "content-type")
 }
 
-func TestCompareFold(t *testing.T) {
-	cases := []struct {
-		a, b string
-		sign int
-	}{
-		{"x-acs-ab", "x-acs-a", 1}, {"x-acs-a", "x-acs-ab", -1}, {"X-Acs-A", "x-acs-a", 0},
-		{"a", "B", -1}, {"B", "a", 1}, {"", "", 0}, {"", "a", -1}, {"x-acs-", "X-ACS-a", -1},
-	}
-	for _, tc := range cases {
-		got := compareFold(tc.a, tc.b)
-		assert.Equal(t, tc.sign, max(-1, min(1, got)), "%q %q", tc.a, tc.b)
-	}
-}
-
 // A header stored under a case variant with no values reads as absent.
 func TestHeaderValueEmptyVariant(t *testing.T) {
 	h := http.Header{"content-md5": {}, "ACCEPT": {"a"}}
