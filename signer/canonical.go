@@ -4,7 +4,6 @@ package signer
 // sorted query, the signed headers.
 
 import (
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,6 +25,7 @@ func unreserved(b byte) bool {
 // %2A, ~ stays ~.
 func PercentEncode(s string) string {
 	var b strings.Builder
+	b.Grow(len(s)) // the result is at least as long as s
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if unreserved(c) {
@@ -44,11 +44,21 @@ func PercentEncode(s string) string {
 // (url.Values.Encode sorts raw keys); for the alphanumeric keys of the APIs
 // it equals encoded-key order.
 func eachParam(q url.Values, f func(key, value string)) {
-	for _, k := range slices.Sorted(maps.Keys(q)) {
+	for _, k := range sortedKeys(q) {
 		for _, v := range q[k] {
 			f(k, v)
 		}
 	}
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // CanonicalQuery returns q as the signatures canonicalise it: parameters
@@ -57,11 +67,16 @@ func eachParam(q url.Values, f func(key, value string)) {
 // string and the ACS3 canonical query string, and it is also a valid URL
 // query, which is how the client sends it.
 func CanonicalQuery(q url.Values) string {
-	var pairs []string
+	var b strings.Builder
 	eachParam(q, func(k, v string) {
-		pairs = append(pairs, PercentEncode(k)+"="+PercentEncode(v))
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(PercentEncode(k))
+		b.WriteByte('=')
+		b.WriteString(PercentEncode(v))
 	})
-	return strings.Join(pairs, "&")
+	return b.String()
 }
 
 // coveredHeaders returns the headers of h a signature covers, every x-acs-*
@@ -102,9 +117,12 @@ func coveredHeaders(h http.Header, acs3 bool) map[string]string {
 // name, and the names joined by ";".
 func canonicalHeaders(hs map[string]string) (canonical, names string) {
 	var b strings.Builder
-	sorted := slices.Sorted(maps.Keys(hs))
+	sorted := sortedKeys(hs)
 	for _, name := range sorted {
-		b.WriteString(name + ":" + hs[name] + "\n")
+		b.WriteString(name)
+		b.WriteByte(':')
+		b.WriteString(hs[name])
+		b.WriteByte('\n')
 	}
 	return b.String(), strings.Join(sorted, ";")
 }
