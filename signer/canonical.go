@@ -84,7 +84,7 @@ func CanonicalQuery(q url.Values) string {
 // The values of one name are joined by "," in order. Names that differ
 // only in case (stored apart by setting the map directly) are one header:
 // every comma-separated piece of all their values is sorted, then joined.
-// With trim, values lose surrounding spaces (ACS3); ROA v1 signs them raw.
+// For ACS3, values lose surrounding spaces; ROA v1 signs them raw.
 func coveredHeaders(h http.Header, acs3 bool) map[string]string {
 	variants := make(map[string][][]string)
 	for name, vs := range h {
