@@ -10,13 +10,6 @@ import (
 	"time"
 )
 
-// ACS3-HMAC-SHA256 ("signature method V3"):
-//
-//	CanonicalRequest = METHOD\nURI\nCanonicalQuery\nCanonicalHeaders\nSignedHeaders\nhex(SHA256(body))
-//	StringToSign     = "ACS3-HMAC-SHA256\n" + hex(SHA256(CanonicalRequest))
-//	Signature        = hex(HMAC-SHA256(AccessKeySecret, StringToSign))
-//	Authorization: ACS3-HMAC-SHA256 Credential=<AK>,SignedHeaders=<h1;h2>,Signature=<hex>
-
 // ACS3Algorithm is the algorithm name that starts the ACS3 string to sign
 // and the Authorization header.
 const ACS3Algorithm = "ACS3-HMAC-SHA256"

@@ -11,12 +11,6 @@ import (
 	"time"
 )
 
-// ROA v1: HMAC-SHA1 (key = AccessKeySecret, no "&") over
-//
-//	VERB\nAccept\nContent-MD5\nContent-Type\nDate\n<canonical headers><canonical resource>
-//
-// sent as "Authorization: acs <AccessKeyId>:<signature>".
-
 // ROAStringToSign returns the ROA v1 string to sign for a request with
 // method, headers h and canonical resource (see [ROACanonicalResource]).
 // The five leading lines are always present; an absent header leaves its
