@@ -107,7 +107,10 @@ func TestCredentialsString(t *testing.T) {
 			assert.Equal(t, "signer.Credentials"+tc.want, fmt.Sprintf("%#v", tc.c))
 			assert.Equal(t, tc.want, fmt.Sprintf("%v", tc.c))
 			assert.Equal(t, tc.want, fmt.Sprintf("%#x", tc.c), "# without v is not GoString")
-			assert.Equal(t, "signer.StaticCredentials"+tc.want, StaticCredentials(tc.c.AccessKeyID, tc.c.AccessKeySecret, tc.c.SecurityToken).String())
+			p := StaticCredentials(tc.c.AccessKeyID, tc.c.AccessKeySecret, tc.c.SecurityToken)
+			assert.Equal(t, "signer.StaticCredentials"+tc.want, p.String())
+			assert.Equal(t, p.String(), p.GoString())
+			assert.Equal(t, p.String(), fmt.Sprintf("%#v", p))
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Values with surrounding spaces and names that differ only in case: ROA
@@ -101,4 +102,22 @@ func TestHeaderValueEmptyVariant(t *testing.T) {
 	assert.Equal(t, "", headerValue(h, "Content-Md5"))
 	assert.Equal(t, "a", headerValue(h, "Accept"))
 	assert.Equal(t, "GET\na\n\n\n\n/", ROAStringToSign("GET", h, "/"))
+}
+
+// An Accept the caller set is kept, and it is the one ROA v1 signs.
+func TestSignKeepsTheCallersAccept(t *testing.T) {
+	c := Credentials{AccessKeyID: "id", AccessKeySecret: "secret"}
+	r := &Request{Method: "GET", Host: "h", Path: "/p", Action: "A", Version: "V"}
+	h := http.Header{"accept": {"text/xml"}}
+	_, err := SignROA(h, r, c, benchTime, "n")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"text/xml"}, h["accept"])
+	assert.Empty(t, h.Values("Accept"), "no second Accept under the canonical name")
+	sts := ROAStringToSign("GET", h, "/p")
+	assert.Equal(t, "GET\ntext/xml\n", sts[:len("GET\ntext/xml\n")])
+	assert.Equal(t, "acs id:"+ROASignature(sts, "secret"), h.Get("Authorization"))
+	h = http.Header{"Accept": {"text/xml"}}
+	_, err = SignACS3(h, r, c, benchTime, "n")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"text/xml"}, h["Accept"])
 }

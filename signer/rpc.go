@@ -52,7 +52,7 @@ func SignRPC(r *Request, c Credentials, t time.Time, nonce string) (string, erro
 			return "", fmt.Errorf("%w: query parameter %q is set by the signer", ErrInvalidInput, k)
 		}
 	}
-	q := make(url.Values, len(r.Query)+9)
+	q := url.Values{}
 	maps.Copy(q, r.Query) // the caller's map stays as it was
 	q.Set("Action", r.Action)
 	q.Set("Version", r.Version)

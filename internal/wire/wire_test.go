@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -365,4 +366,69 @@ func TestDescribeNamesTheField(t *testing.T) {
 	err = Unmarshal([]byte(`"SECRET"`), &n)
 	require.Error(t, err)
 	assert.Equal(t, "JSON string where int was expected", err.Error())
+}
+
+// JSONText unquotes a string, keeps any other value as compact JSON, and
+// reads null as ""; called directly on bytes that are not JSON, it fails.
+func TestJSONText(t *testing.T) {
+	cases := map[string]JSONText{
+		`null`:             "",
+		`""`:               "",
+		`"{\"x\": 1}"`:     `{"x": 1}`,
+		`{ "a" : [1, 2] }`: `{"a":[1,2]}`,
+		"[1,\n 2]":         `[1,2]`,
+		`12`:               `12`,
+		`true`:             `true`,
+	}
+	for in, want := range cases {
+		v := JSONText("stale")
+		require.NoError(t, v.UnmarshalJSON([]byte(in)), in)
+		assert.Equal(t, want, v, in)
+	}
+	for _, bad := range []string{`{"a":`, `"open`, `[1,]`} {
+		v := JSONText("stale")
+		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
+	}
+}
+
+// Unmarshal fills v on success; each kind of failure has its own text,
+// none quoting the document.
+func TestUnmarshalErrorKinds(t *testing.T) {
+	var v struct {
+		A int    `json:"a"`
+		S String `json:"s"`
+	}
+	require.NoError(t, Unmarshal([]byte(`{"a":7,"s":"x"}`), &v))
+	assert.Equal(t, 7, v.A)
+	assert.Equal(t, String("x"), v.S)
+
+	cases := map[string]struct {
+		body string
+		into any
+	}{
+		"truncated JSON":                  {`{"a":1`, &v},
+		"malformed JSON at byte offset 8": {`{"a":1}x`, &v},
+		"want text, got a JSON structure": {`{"s":["SECRET"]}`, &v},
+		"invalid JSON document":           {`{"a":1}`, v}, // not a pointer
+	}
+	for want, tc := range cases {
+		err := Unmarshal([]byte(tc.body), tc.into)
+		require.Error(t, err, want)
+		assert.Equal(t, want, err.Error())
+	}
+	var shape *ShapeError
+	require.ErrorAs(t, Unmarshal([]byte(`{"s":{"a":1}}`), &v), &shape)
+}
+
+// Int64 takes a whole number in float form down to int64's least value,
+// and nothing at or past 2^63.
+func TestInt64FloatRange(t *testing.T) {
+	v := Int64(42)
+	require.NoError(t, v.UnmarshalJSON([]byte(`-9.223372036854775808e18`)))
+	assert.Equal(t, Int64(math.MinInt64), v)
+	require.NoError(t, v.UnmarshalJSON([]byte(`9.2233720368547748e18`)))
+	assert.Equal(t, Int64(9223372036854774784), v)
+	for _, bad := range []string{`9.223372036854775807e18`, `9.2233720368547758e18`, `-9.2233720368547779e18`} {
+		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
+	}
 }
