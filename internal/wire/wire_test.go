@@ -432,3 +432,18 @@ func TestInt64FloatRange(t *testing.T) {
 		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
 	}
 }
+
+// EpochTime takes seconds up to ±1e11 (the year 5138) and milliseconds
+// beyond, on both sides of 1970.
+func TestEpochTimeThreshold(t *testing.T) {
+	cases := map[int64]time.Time{
+		1e11:      time.Unix(1e11, 0).UTC(),
+		1e11 + 1:  time.UnixMilli(1e11 + 1).UTC(),
+		-1e11:     time.Unix(-1e11, 0).UTC(),
+		-1e11 - 1: time.UnixMilli(-1e11 - 1).UTC(),
+		1:         time.Unix(1, 0).UTC(),
+	}
+	for n, want := range cases {
+		assert.Equal(t, want, EpochTime(n), n)
+	}
+}
