@@ -32,10 +32,8 @@ type Credentials struct {
 	SecurityToken   string
 }
 
-const redacted = "[redacted]"
-
 // Validate reports an empty access key id or secret, naming the field. The
-// error matches ErrInvalidCredentials.
+// error matches [ErrInvalidCredentials].
 func (c Credentials) Validate() error {
 	switch {
 	case c.AccessKeyID == "":
@@ -46,31 +44,29 @@ func (c Credentials) Validate() error {
 	return nil
 }
 
-func (c Credentials) redactedString() string {
-	token := ""
-	if c.SecurityToken != "" {
-		token = redacted
+// mask returns "[redacted]" for a non-empty s, and "" for "".
+func mask(s string) string {
+	if s == "" {
+		return ""
 	}
-	secret := ""
-	if c.AccessKeySecret != "" {
-		secret = redacted
-	}
-	return "{AccessKeyID:" + c.AccessKeyID + " AccessKeySecret:" + secret + " SecurityToken:" + token + "}"
+	return "[redacted]"
 }
 
 // String returns the access key id with the secret and token redacted.
-func (c Credentials) String() string { return c.redactedString() }
+func (c Credentials) String() string {
+	return "{AccessKeyID:" + c.AccessKeyID + " AccessKeySecret:" + mask(c.AccessKeySecret) + " SecurityToken:" + mask(c.SecurityToken) + "}"
+}
 
 // GoString is String, so %#v redacts too.
-func (c Credentials) GoString() string { return "signer.Credentials" + c.redactedString() }
+func (c Credentials) GoString() string { return "signer.Credentials" + c.String() }
 
 // Format makes every fmt verb (including %d, %x and %+v) print the redacted form.
 func (c Credentials) Format(f fmt.State, verb rune) {
+	s := c.String()
 	if verb == 'v' && f.Flag('#') {
-		_, _ = f.Write([]byte(c.GoString()))
-		return
+		s = c.GoString()
 	}
-	_, _ = f.Write([]byte(c.redactedString()))
+	_, _ = f.Write([]byte(s))
 }
 
 // LogValue makes slog print the redacted form.
@@ -81,10 +77,10 @@ func (c Credentials) LogValue() slog.Value {
 	)
 }
 
-// FromModel converts what a CredentialsProvider returned into Credentials.
+// FromModel converts what a [CredentialsProvider] returned into [Credentials].
 // It fails on a nil model, on bearer-token credentials (which these APIs do
 // not take) and on an empty access key id or secret; each error matches
-// ErrInvalidCredentials and names what is missing, never a value.
+// [ErrInvalidCredentials] and names what is missing, never a value.
 func FromModel(m *credentials.CredentialModel) (Credentials, error) {
 	if m == nil {
 		return Credentials{}, fmt.Errorf("%w: provider returned no credentials", ErrInvalidCredentials)
@@ -110,8 +106,8 @@ func deref(p *string) string {
 	return *p
 }
 
-// StaticCredentialsProvider is a CredentialsProvider that always returns the
-// same credentials. Build one with StaticCredentials.
+// StaticCredentialsProvider is a [CredentialsProvider] that always returns the
+// same credentials. Build one with [StaticCredentials].
 type StaticCredentialsProvider struct {
 	c Credentials
 }
@@ -119,14 +115,14 @@ type StaticCredentialsProvider struct {
 // StaticCredentials returns a provider of fixed credentials: an access key
 // pair, or STS credentials when token is not empty. Unlike credentials-go's
 // static providers it never falls back to environment variables: an empty id
-// or secret stays empty, and requests fail with ErrInvalidCredentials before
+// or secret stays empty, and requests fail with [ErrInvalidCredentials] before
 // anything is sent. Meant for tests and tools that already hold the values.
 func StaticCredentials(accessKeyID, accessKeySecret, securityToken string) *StaticCredentialsProvider {
 	return &StaticCredentialsProvider{c: Credentials{AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret, SecurityToken: securityToken}}
 }
 
-// GetCredential implements CredentialsProvider. It fails, matching
-// ErrInvalidCredentials, when the id or secret is empty.
+// GetCredential implements [CredentialsProvider]. It fails, matching
+// [ErrInvalidCredentials], when the id or secret is empty.
 func (p *StaticCredentialsProvider) GetCredential() (*credentials.CredentialModel, error) {
 	if p == nil {
 		return nil, errors.New("signer: nil StaticCredentialsProvider")
@@ -142,17 +138,13 @@ func (p *StaticCredentialsProvider) GetCredential() (*credentials.CredentialMode
 	return &credentials.CredentialModel{AccessKeyId: &id, AccessKeySecret: &secret, SecurityToken: &token, Type: &typ}, nil
 }
 
-// credentials returns the fixed credentials, for String.
-func (p *StaticCredentialsProvider) credentials() Credentials {
-	if p == nil {
-		return Credentials{}
-	}
-	return p.c
-}
-
 // String redacts the secret and token.
 func (p *StaticCredentialsProvider) String() string {
-	return "signer.StaticCredentials" + p.credentials().redactedString()
+	var c Credentials
+	if p != nil {
+		c = p.c
+	}
+	return "signer.StaticCredentials" + c.String()
 }
 
 // GoString redacts the secret and token.

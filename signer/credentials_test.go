@@ -82,7 +82,8 @@ func TestStaticCredentials(t *testing.T) {
 	var nilP *StaticCredentialsProvider
 	_, err = nilP.GetCredential()
 	require.Error(t, err)
-	assert.Equal(t, Credentials{}, nilP.credentials())
+	assert.Equal(t, "signer.StaticCredentials{AccessKeyID: AccessKeySecret: SecurityToken:}", nilP.String())
+	assert.Equal(t, nilP.String(), fmt.Sprintf("%#v", nilP))
 }
 
 // String is called directly by loggers that take a fmt.Stringer: it names
@@ -106,7 +107,10 @@ func TestCredentialsString(t *testing.T) {
 			assert.Equal(t, "signer.Credentials"+tc.want, fmt.Sprintf("%#v", tc.c))
 			assert.Equal(t, tc.want, fmt.Sprintf("%v", tc.c))
 			assert.Equal(t, tc.want, fmt.Sprintf("%#x", tc.c), "# without v is not GoString")
-			assert.Equal(t, "signer.StaticCredentials"+tc.want, StaticCredentials(tc.c.AccessKeyID, tc.c.AccessKeySecret, tc.c.SecurityToken).String())
+			p := StaticCredentials(tc.c.AccessKeyID, tc.c.AccessKeySecret, tc.c.SecurityToken)
+			assert.Equal(t, "signer.StaticCredentials"+tc.want, p.String())
+			assert.Equal(t, p.String(), p.GoString())
+			assert.Equal(t, p.String(), fmt.Sprintf("%#v", p))
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package signer
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
@@ -8,7 +9,7 @@ import (
 	"time"
 )
 
-// Error classes. An *APIError matches them with errors.Is by its Code, never
+// Error classes. An [*APIError] matches them with errors.Is by its Code, never
 // by the HTTP status alone: Alibaba Cloud answers HTTP 404 both for a missing
 // secret and for an unknown access key, and SAE answers HTTP 400 for a
 // missing secret. The one exception is ErrThrottled, which an answer also
@@ -63,6 +64,13 @@ var (
 	// ErrResponseTooLarge: the response body exceeded the client's limit and
 	// was not read further.
 	ErrResponseTooLarge = errors.New("response body too large")
+	// ErrNoCredentials: no credentials were configured in any place the
+	// default chain looks (the environment variables
+	// ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+	// OIDC/RRSA, the aliyun CLI profile, the credentials file, the ECS RAM
+	// role, a credentials URI). Nothing was sent; never retried. It is not
+	// a service code: [APIError.Class] never returns it.
+	ErrNoCredentials = errors.New("no credentials found")
 )
 
 // APIError is an error answer from the service: an HTTP status outside 2xx,
@@ -95,35 +103,22 @@ type APIError struct {
 // Error reads like
 // "kms GetSecretValue: Forbidden.ResourceNotFound: Resource not found (HTTP 404, request id 7A...)".
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.Grow(len(e.Service) + len(e.Operation) + len(e.Code) + len(e.Message) + len(e.RequestID) + 40)
-	b.WriteString(e.Service)
-	if e.Operation != "" {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(e.Operation)
+	s := e.Service
+	if s != "" && e.Operation != "" {
+		s += " "
 	}
-	if b.Len() > 0 {
-		b.WriteString(": ")
+	s += e.Operation
+	if s != "" {
+		s += ": "
 	}
 	if e.Code != "" {
-		b.WriteString(e.Code)
-		b.WriteString(": ")
+		s += e.Code + ": "
 	}
-	if e.Message != "" {
-		b.WriteString(e.Message)
-	} else {
-		b.WriteString("no message")
-	}
-	b.WriteString(" (HTTP ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
+	s += cmp.Or(e.Message, "no message") + " (HTTP " + strconv.Itoa(e.StatusCode)
 	if e.RequestID != "" {
-		b.WriteString(", request id ")
-		b.WriteString(e.RequestID)
+		s += ", request id " + e.RequestID
 	}
-	b.WriteByte(')')
-	return b.String()
+	return s + ")"
 }
 
 // ErrorCode returns Code.
@@ -133,12 +128,12 @@ func (e *APIError) ErrorCode() string { return e.Code }
 func (e *APIError) ErrorMessage() string { return e.Message }
 
 // Is reports whether the error belongs to the class target names
-// (ErrNotFound, ErrThrottled, ...); see Class.
+// ([ErrNotFound], [ErrThrottled], ...); see [APIError.Class].
 func (e *APIError) Is(target error) bool {
 	return e != nil && target != nil && e.Class() == target
 }
 
-// Class returns the error's class sentinel: ErrThrottled for an HTTP 429
+// Class returns the error's class sentinel: [ErrThrottled] for an HTTP 429
 // or an answer with a positive RetryAfter, whatever its Code; otherwise the
 // class of its Code, or nil when the code belongs to none.
 func (e *APIError) Class() error {
@@ -151,7 +146,8 @@ func (e *APIError) Class() error {
 // ServerStringToSign returns the string to sign the service computed, which
 // it quotes in SignatureDoesNotMatch and IncompleteSignature messages after
 // "server string to sign is:", or "" when the message has none. Compare it
-// with RPCStringToSign / ROAStringToSign / ACS3StringToSign of your request.
+// with [RPCStringToSign], [ROAStringToSign] or [ACS3StringToSign] of your
+// request.
 func (e *APIError) ServerStringToSign() string {
 	const marker = "server string to sign is:"
 	i := strings.Index(e.Message, marker)

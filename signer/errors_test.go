@@ -11,7 +11,8 @@ import (
 )
 
 func TestAPIErrorClasses(t *testing.T) {
-	classes := []error{ErrDryRun, ErrNotFound, ErrThrottled, ErrAccessDenied, ErrInvalidCredentials, ErrInvalidParameter, ErrClockSkew, ErrServiceUnavailable}
+	// ErrNoCredentials is no service code: listed, it must match none.
+	classes := []error{ErrDryRun, ErrNotFound, ErrThrottled, ErrAccessDenied, ErrInvalidCredentials, ErrInvalidParameter, ErrClockSkew, ErrServiceUnavailable, ErrNoCredentials}
 	cases := map[string]error{
 		"Forbidden.ResourceNotFound":   ErrNotFound,
 		"InvalidSecretId.NotFound":     ErrNotFound,
@@ -109,4 +110,24 @@ func TestServerStringToSign(t *testing.T) {
 	e := &APIError{Code: "SignatureDoesNotMatch", Message: "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3Did"}
 	assert.Equal(t, "POST&%2F&AccessKeyId%3Did", e.ServerStringToSign())
 	assert.Empty(t, (&APIError{Message: "other"}).ServerStringToSign())
+}
+
+func TestAPIErrorTextParts(t *testing.T) {
+	cases := map[string]struct {
+		e    APIError
+		want string
+	}{
+		"operation without service": {APIError{Operation: "Op", StatusCode: 500, Message: "m"}, "Op: m (HTTP 500)"},
+		"service without operation": {APIError{Service: "kms", StatusCode: 500, Message: "m"}, "kms: m (HTTP 500)"},
+		"code without message":      {APIError{Service: "kms", Operation: "Op", StatusCode: 400, Code: "C"}, "kms Op: C: no message (HTTP 400)"},
+	}
+	for name, tc := range cases {
+		assert.Equal(t, tc.want, tc.e.Error(), name)
+	}
+}
+
+// The marker may start the message.
+func TestServerStringToSignAtTheStart(t *testing.T) {
+	assert.Equal(t, "GET&%2F&x", (&APIError{Message: "server string to sign is:GET&%2F&x"}).ServerStringToSign())
+	assert.Empty(t, (&APIError{Message: "server string to sign is"}).ServerStringToSign())
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Values with surrounding spaces and names that differ only in case: ROA
@@ -95,24 +96,28 @@ func TestContentTypeOnlyWithABody(t *testing.T) {
 	assert.NotContains(t, h.Get("Authorization"), "content-type")
 }
 
-func TestCompareFold(t *testing.T) {
-	cases := []struct {
-		a, b string
-		sign int
-	}{
-		{"x-acs-ab", "x-acs-a", 1}, {"x-acs-a", "x-acs-ab", -1}, {"X-Acs-A", "x-acs-a", 0},
-		{"a", "B", -1}, {"B", "a", 1}, {"", "", 0}, {"", "a", -1}, {"x-acs-", "X-ACS-a", -1},
-	}
-	for _, tc := range cases {
-		got := compareFold(tc.a, tc.b)
-		assert.Equal(t, tc.sign, max(-1, min(1, got)), "%q %q", tc.a, tc.b)
-	}
-}
-
 // A header stored under a case variant with no values reads as absent.
 func TestHeaderValueEmptyVariant(t *testing.T) {
 	h := http.Header{"content-md5": {}, "ACCEPT": {"a"}}
 	assert.Equal(t, "", headerValue(h, "Content-Md5"))
 	assert.Equal(t, "a", headerValue(h, "Accept"))
 	assert.Equal(t, "GET\na\n\n\n\n/", ROAStringToSign("GET", h, "/"))
+}
+
+// An Accept the caller set is kept, and it is the one ROA v1 signs.
+func TestSignKeepsTheCallersAccept(t *testing.T) {
+	c := Credentials{AccessKeyID: "id", AccessKeySecret: "secret"}
+	r := &Request{Method: "GET", Host: "h", Path: "/p", Action: "A", Version: "V"}
+	h := http.Header{"accept": {"text/xml"}}
+	_, err := SignROA(h, r, c, benchTime, "n")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"text/xml"}, h["accept"])
+	assert.Empty(t, h.Values("Accept"), "no second Accept under the canonical name")
+	sts := ROAStringToSign("GET", h, "/p")
+	assert.Equal(t, "GET\ntext/xml\n", sts[:len("GET\ntext/xml\n")])
+	assert.Equal(t, "acs id:"+ROASignature(sts, "secret"), h.Get("Authorization"))
+	h = http.Header{"Accept": {"text/xml"}}
+	_, err = SignACS3(h, r, c, benchTime, "n")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"text/xml"}, h["Accept"])
 }

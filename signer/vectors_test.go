@@ -205,7 +205,7 @@ func TestSignWithBody(t *testing.T) {
 	h := http.Header{}
 	_, err := SignROA(h, r, c, time.Unix(0, 0), "n")
 	require.NoError(t, err)
-	assert.Equal(t, "7xdqbEJPlU+kLUzeA5SYlw==", h.Get("Content-MD5")) // PROTOCOL.md §9 #7
+	assert.Equal(t, "7xdqbEJPlU+kLUzeA5SYlw==", h.Get("Content-MD5")) // base64(MD5("key=value"))
 	assert.Equal(t, "application/x-www-form-urlencoded", h.Get("Content-Type"))
 	h = http.Header{}
 	_, err = SignACS3(h, r, c, time.Unix(0, 0), "n")

@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 )
 
 // String decodes a JSON string, number or boolean as text, and null as "".
+// An object or an array is a [*ShapeError].
 type String string
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -20,44 +22,13 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*s = ""
 	case b[0] == '"':
-		if v, ok := plainString(b); ok {
-			*s = String(v)
-			return nil
-		}
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*s = String(v)
+		return json.Unmarshal(b, (*string)(s))
 	case b[0] == '{' || b[0] == '[':
 		return &ShapeError{Want: "text, got a JSON structure"}
 	default:
 		*s = String(b)
 	}
 	return nil
-}
-
-// plainString returns the text of a JSON string literal that has no escapes
-// and no control characters, the common case, without running a decoder.
-// encoding/json has already checked that b is valid JSON.
-func plainString(b []byte) (string, bool) {
-	if !plain(b) {
-		return "", false
-	}
-	return string(b[1 : len(b)-1]), true
-}
-
-// plain reports whether plainString reads b.
-func plain(b []byte) bool {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return false
-	}
-	for _, c := range b[1 : len(b)-1] {
-		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
-			return false // escapes, and non-ASCII that may need UTF-8 repair, take the full path
-		}
-	}
-	return true
 }
 
 // JSONText decodes a value the service sends either as a string holding
@@ -71,11 +42,7 @@ func (t *JSONText) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*t = ""
 	case b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*t = JSONText(v)
+		return json.Unmarshal(b, (*string)(t))
 	default:
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, b); err != nil {
@@ -91,21 +58,23 @@ type Int64 int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int64) UnmarshalJSON(b []byte) error {
-	s := string(bytes.Trim(b, `"`)) // does not escape: strconv's errors copy it
+	s := string(bytes.Trim(b, `"`))
 	if s == "" || s == "null" {
 		*n = 0
 		return nil
 	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && f == float64(int64(f)) {
-			*n = Int64(f)
-			return nil
-		}
-		return &ShapeError{Want: "an integer"}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*n = Int64(v)
+		return nil
 	}
-	*n = Int64(v)
-	return nil
+	// A whole number in another form (1.0, 1e3) in int64's range; the
+	// range is checked first: Go leaves converting a float outside it to
+	// the platform.
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= math.MinInt64 && f < math.MaxInt64 && f == math.Trunc(f) {
+		*n = Int64(f)
+		return nil
+	}
+	return &ShapeError{Want: "an integer"}
 }
 
 // Bool decodes a JSON boolean or the strings "true"/"false" in any case
@@ -128,7 +97,9 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 
 // List decodes a list of T sent as a bare array, as an object wrapping one
 // array under any single key ({"VersionStage":[...]}, {"Tag":[...]}), as a
-// single element, or as null.
+// single element, or as null. A one-key object that is itself a T (it
+// decodes into T with no unknown fields, as {"TagKey":"k"} does) is one
+// element, not a wrapper.
 type List[T any] []T
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -144,16 +115,16 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 		*l = nil
 		return nil
 	case b[0] == '[':
-		if strs, ok := any(l).(*List[string]); ok && plainStrings(b, strs) {
-			return nil
-		}
 		*l = nil
 		return json.Unmarshal(b, (*[]T)(l))
 	case b[0] == '{' && unwrap:
 		// A one-key object is a wrapper ({"Tag":[...]}, {"Tag":{...}})
-		// unless it is itself an element, i.e. its key is a field of T.
-		if inner, ok := singleValue(b); ok && !elementObject[T](b) {
-			return l.decode(inner, false)
+		// unless it is itself an element ({"TagKey":"k"}).
+		var m map[string]json.RawMessage
+		if json.Unmarshal(b, &m) == nil && len(m) == 1 && !isElement[T](b) {
+			for _, inner := range m {
+				return l.decode(inner, false)
+			}
 		}
 	}
 	var one T
@@ -162,6 +133,15 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 	}
 	*l = []T{one}
 	return nil
+}
+
+// isElement reports whether the object b decodes into a T with no unknown
+// fields.
+func isElement[T any](b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var v T
+	return dec.Decode(&v) == nil
 }
 
 // Unmarshal decodes body into v. Its error describes where and what kind of

@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,79 +118,61 @@ func FuzzList(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var l List[string]
-		err := json.Unmarshal(b, &l) // must not panic or recurse without end
-		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) == nil && bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
-			inner, ok := singleValue(bytes.TrimSpace(b))
-			require.Equal(t, len(m) == 1 && !hasDuplicateKeys(b), ok, "one-key object detection")
-			if ok && len(m) == 1 {
-				for _, v := range m {
-					require.Equal(t, string(v), string(inner))
-				}
-			}
-		}
+		err := l.UnmarshalJSON(b) // directly, on any bytes: must not panic or recurse without end
 		var plain []string
 		if json.Unmarshal(b, &plain) == nil && len(plain) > 0 {
 			require.NoError(t, err)
 			require.Equal(t, plain, []string(l), "a bare array decodes as itself")
 		}
+		var wrapped map[string][]string
+		if json.Unmarshal(b, &wrapped) == nil && len(wrapped) == 1 && bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+			require.NoError(t, err)
+			for _, inner := range wrapped {
+				require.Equal(t, inner, []string(l), "a one-key wrapper decodes as its array")
+			}
+		}
 	})
 }
 
-func TestSingleValue(t *testing.T) {
-	cases := map[string]string{
-		`{"a":[1,2]}`:               `[1,2]`,
-		` { "a" : {"b":"}"} } `[1:]: `{"b":"}"}`,
-		`{"a\"b":"x"}`:              `"x"`,
-		`{"a":null}`:                `null`,
-		`{"a":12.5e3}`:              `12.5e3`,
-		`{"a":"q\\"}`:               `"q\\"`,
+// A one-key object is unwrapped whatever its key and its spacing; any
+// other object is not a list of strings. Of a key given twice, the last
+// counts, as encoding/json reads objects.
+func TestListUnwrapsOneKey(t *testing.T) {
+	cases := map[string][]string{
+		`{"a":["x","y"]}`:       {"x", "y"},
+		` { "a" : "}" } `:       {"}"},
+		`{"a\"b":"x"}`:          {"x"},
+		`{"a":null}`:            nil,
+		`{"a":"q\\"}`:           {`q\`},
+		`{"a":["x"],"a":["y"]}`: {"y"},
+		"{\n\t\"a\":[\"x\"]\r}": {"x"},
 	}
 	for in, want := range cases {
-		got, ok := singleValue([]byte(in))
-		require.True(t, ok, in)
-		assert.Equal(t, want, string(got), in)
+		var l List[string]
+		require.NoError(t, json.Unmarshal([]byte(in), &l), in)
+		assert.Equal(t, want, []string(l), in)
 	}
-	for _, in := range []string{`{}`, `{"a":1,"b":2}`, `{"a":[1],"b":2}`} {
-		_, ok := singleValue([]byte(in))
-		assert.False(t, ok, in)
+	for _, in := range []string{`{}`, `{"a":1,"b":2}`, `{"a":["x"],"b":2}`, `{"a":12.5e3}`} {
+		var l List[string]
+		assert.Error(t, json.Unmarshal([]byte(in), &l), in)
 	}
 }
 
-func TestPlainStringMatchesDecoder(t *testing.T) {
+// String reads a quoted value exactly as encoding/json reads a string.
+func TestStringMatchesDecoder(t *testing.T) {
 	for _, in := range []string{`""`, `"abc"`, `"a\"b"`, `"\u00e9"`, `"é"`, `"a\\b"`, `"tab\tx"`} {
-		var viaFast String
-		if err := json.Unmarshal([]byte(in), &viaFast); err != nil {
+		var got String
+		if err := json.Unmarshal([]byte(in), &got); err != nil {
 			continue // invalid JSON (the raw tab) is the decoder's to reject
 		}
 		var std string
 		require.NoError(t, json.Unmarshal([]byte(in), &std))
-		assert.Equal(t, std, string(viaFast), in)
+		assert.Equal(t, std, string(got), in)
 	}
 }
 
-// hasDuplicateKeys reports a top-level object with a key given twice, which
-// a map collapses to one.
-func hasDuplicateKeys(b []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false
-	}
-	n := 0
-	for dec.More() {
-		if _, err := dec.Token(); err != nil {
-			return false
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return false
-		}
-		n++
-	}
-	return n > 1
-}
-
-func TestTimeFastPathAgreesWithParseTime(t *testing.T) {
+// Time reads what ParseTime reads, and reads null as the zero time.
+func TestTimeReadsWhatParseTimeReads(t *testing.T) {
 	for _, in := range []string{"2022-02-21T15:39:26Z", "2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z", "2022-13-01T00:00:00Z",
 		"2022-02-21T24:00:00Z", "2022-02-21 15:39:26", "2022-02-21T15:39:26+08:00", "2022-02-21T15:39:2xZ", "", "0000-01-01T00:00:00Z"} {
 		var w Time
@@ -250,7 +233,7 @@ func TestInt64Forms(t *testing.T) {
 			assert.Equal(t, want, v)
 		})
 	}
-	for _, bad := range []string{`"x1"`, `1.5`, `"1 2"`, `9223372036854775808`} {
+	for _, bad := range []string{`"x1"`, `1.5`, `"1 2"`, `9223372036854775808`, `1e19`, `-1e19`} {
 		v := Int64(42)
 		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
 	}
@@ -268,10 +251,10 @@ func TestTimeRaw(t *testing.T) {
 	require.Error(t, err)
 }
 
-// The byte scanners are only given JSON that encoding/json has checked,
-// but they must not read past the end of anything: every prefix of these
-// documents, valid or not, is scanned without a panic.
-func TestScannersStayInBounds(t *testing.T) {
+// UnmarshalJSON may be called directly on bytes encoding/json has not
+// checked: every prefix of these documents, valid or not, is read without
+// a panic.
+func TestListPrefixesNeverPanic(t *testing.T) {
 	docs := []string{
 		`{"VersionStage":["ACSCurrent", "ACSPrevious"]}`,
 		`{ "a" : { "b" : [1, {"c": "d\"e"}] } }`,
@@ -282,67 +265,39 @@ func TestScannersStayInBounds(t *testing.T) {
 		for n := 0; n <= len(doc); n++ {
 			b := []byte(doc[:n])
 			assert.NotPanics(t, func() {
-				if n > 0 && b[0] == '{' {
-					_, _ = singleValue(b)
-				}
-				if n > 0 && b[0] == '[' {
-					var l List[string]
-					_ = plainStrings(b, &l)
-				}
-				for i := 0; i < n; i++ {
-					assert.LessOrEqual(t, skipValue(b, i), n)
-					assert.LessOrEqual(t, skipSpace(b, i), n)
-					if b[i] == '"' {
-						assert.LessOrEqual(t, skipString(b, i), n)
-					}
-				}
+				var l List[string]
+				_ = l.UnmarshalJSON(b)
+				var s String
+				_ = s.UnmarshalJSON(b)
+				var tm Time
+				_ = tm.UnmarshalJSON(b)
 			}, "%q", b)
 		}
 	}
 }
 
-// A bare array of plain strings is read without a second decoder: the
-// slice and one string per element, nothing else. Anything else takes
-// encoding/json's path and gets its result.
-func TestPlainStrings(t *testing.T) {
+// A bare array is read as encoding/json reads a []string: escapes
+// decoded, invalid UTF-8 repaired, control characters and non-strings
+// rejected.
+func TestListBareArrays(t *testing.T) {
 	cases := []struct {
 		in   string
 		want List[string]
-		fast bool
 	}{
-		{`["ACSCurrent","ACSPrevious"]`, List[string]{"ACSCurrent", "ACSPrevious"}, true},
-		{`[ "ab" ,  "cd" ]`, List[string]{"ab", "cd"}, true},
-		{`[]`, List[string]{}, true},
-		{`["a b", "c~d"]`, List[string]{"a b", "c~d"}, true},
-		{`["", "x", "yz"]`, List[string]{"", "x", "yz"}, true},
-		{`["a\"b"]`, List[string]{`a"b`}, false},
-		{`["é"]`, List[string]{"é"}, false},
-		{"[\"a\x80b\"]", List[string]{"a\ufffdb"}, false},
-		{"[\"a\x1fb\"]", nil, false},
-		{`["a",1]`, nil, false},
+		{`["ACSCurrent","ACSPrevious"]`, List[string]{"ACSCurrent", "ACSPrevious"}},
+		{`[ "ab" ,  "cd" ]`, List[string]{"ab", "cd"}},
+		{`[]`, List[string]{}},
+		{`["a b", "c~d"]`, List[string]{"a b", "c~d"}},
+		{`["", "x", "yz"]`, List[string]{"", "x", "yz"}},
+		{`["a\"b"]`, List[string]{`a"b`}},
+		{`["é"]`, List[string]{"é"}},
+		{"[\"a\x80b\"]", List[string]{"a\ufffdb"}},
+		{"[\"a\x1fb\"]", nil},
+		{`["a",1]`, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			var l List[string]
-			assert.Equal(t, tc.fast, plainStrings([]byte(tc.in), &l))
-			if tc.fast {
-				assert.Equal(t, tc.want, l)
-				in := []byte(tc.in)
-				allocs := testing.AllocsPerRun(20, func() { _ = l.UnmarshalJSON(in) })
-				want := 0.0
-				for _, s := range tc.want {
-					if len(s) > 1 {
-						want++ // Go allocates no string of 0 or 1 byte
-					}
-				}
-				if len(tc.want) > 0 {
-					want++ // the slice; an empty one is not allocated
-				}
-				assert.Equal(t, want, allocs, "the slice and the strings")
-			} else {
-				assert.Nil(t, l, "left alone")
-			}
-			var got List[string]
+			got := List[string]{"stale"}
 			err := json.Unmarshal([]byte(tc.in), &got)
 			if tc.want == nil {
 				require.Error(t, err)
@@ -354,24 +309,32 @@ func TestPlainStrings(t *testing.T) {
 	}
 }
 
-// The fast path takes every in-range field, boundaries included, and
-// leaves everything out of range to ParseTime.
-func TestParseUTCSecondsBoundaries(t *testing.T) {
+// Time takes every in-range field of the common layout, boundaries
+// included; a field out of range, or another text, reads as the zero time
+// with the text kept for the caller to report.
+func TestTimeBoundaries(t *testing.T) {
 	ok := []string{"2024-12-31T23:59:59Z", "2024-01-01T00:00:00Z", "2024-02-29T12:00:00Z", "0001-01-01T00:00:00Z"}
 	for _, s := range ok {
-		got, fast := parseUTCSeconds([]byte(s))
-		require.True(t, fast, s)
+		var v Time
+		require.NoError(t, v.UnmarshalJSON([]byte(`"`+s+`"`)), s)
+		got, err := v.Value()
+		require.NoError(t, err, s)
 		want, err := time.Parse(time.RFC3339, s)
 		require.NoError(t, err)
 		assert.Equal(t, want, got, s)
+		assert.Empty(t, v.Raw(), s)
 	}
 	bad := []string{"2024-13-01T00:00:00Z", "2024-00-01T00:00:00Z", "2024-01-00T00:00:00Z", "2024-01-01T24:00:00Z",
 		"2024-01-01T00:60:00Z", "2024-01-01T00:00:60Z", "2023-02-29T00:00:00Z", "2024-01-01 00:00:00Z",
 		"2024/01-01T00:00:00Z", "2024-01/01T00:00:00Z", "2024-01-01T00-00:00Z", "2024-01-01T00:00-00Z", "2024-01-01T00:00:00+",
 		"2O24-01-01T00:00:00Z", "2024-01-01T0a:00:00Z"}
 	for _, s := range bad {
-		_, fast := parseUTCSeconds([]byte(s))
-		assert.False(t, fast, s)
+		var v Time
+		require.NoError(t, v.UnmarshalJSON([]byte(`"`+s+`"`)), s)
+		got, err := v.Value()
+		require.Error(t, err, s)
+		assert.True(t, got.IsZero(), s)
+		assert.Equal(t, s, v.Raw())
 	}
 }
 
@@ -391,17 +354,6 @@ func TestParseSecondsBounds(t *testing.T) {
 	require.Error(t, err)
 }
 
-// Numbers are read without allocating: the string strconv needs stays on
-// the stack.
-func TestInt64DigitsAllocateNothing(t *testing.T) {
-	for _, in := range []string{`16`, `"10"`, `999999999999999999`, `0`} {
-		b := []byte(in)
-		var v Int64
-		allocs := testing.AllocsPerRun(20, func() { _ = v.UnmarshalJSON(b) })
-		assert.Zero(t, allocs, in)
-	}
-}
-
 // A type mismatch names the field when encoding/json knows it.
 func TestDescribeNamesTheField(t *testing.T) {
 	var v struct {
@@ -414,4 +366,84 @@ func TestDescribeNamesTheField(t *testing.T) {
 	err = Unmarshal([]byte(`"SECRET"`), &n)
 	require.Error(t, err)
 	assert.Equal(t, "JSON string where int was expected", err.Error())
+}
+
+// JSONText unquotes a string, keeps any other value as compact JSON, and
+// reads null as ""; called directly on bytes that are not JSON, it fails.
+func TestJSONText(t *testing.T) {
+	cases := map[string]JSONText{
+		`null`:             "",
+		`""`:               "",
+		`"{\"x\": 1}"`:     `{"x": 1}`,
+		`{ "a" : [1, 2] }`: `{"a":[1,2]}`,
+		"[1,\n 2]":         `[1,2]`,
+		`12`:               `12`,
+		`true`:             `true`,
+	}
+	for in, want := range cases {
+		v := JSONText("stale")
+		require.NoError(t, v.UnmarshalJSON([]byte(in)), in)
+		assert.Equal(t, want, v, in)
+	}
+	for _, bad := range []string{`{"a":`, `"open`, `[1,]`} {
+		v := JSONText("stale")
+		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
+	}
+}
+
+// Unmarshal fills v on success; each kind of failure has its own text,
+// none quoting the document.
+func TestUnmarshalErrorKinds(t *testing.T) {
+	var v struct {
+		A int    `json:"a"`
+		S String `json:"s"`
+	}
+	require.NoError(t, Unmarshal([]byte(`{"a":7,"s":"x"}`), &v))
+	assert.Equal(t, 7, v.A)
+	assert.Equal(t, String("x"), v.S)
+
+	cases := map[string]struct {
+		body string
+		into any
+	}{
+		"truncated JSON":                  {`{"a":1`, &v},
+		"malformed JSON at byte offset 8": {`{"a":1}x`, &v},
+		"want text, got a JSON structure": {`{"s":["SECRET"]}`, &v},
+		"invalid JSON document":           {`{"a":1}`, v}, // not a pointer
+	}
+	for want, tc := range cases {
+		err := Unmarshal([]byte(tc.body), tc.into)
+		require.Error(t, err, want)
+		assert.Equal(t, want, err.Error())
+	}
+	var shape *ShapeError
+	require.ErrorAs(t, Unmarshal([]byte(`{"s":{"a":1}}`), &v), &shape)
+}
+
+// Int64 takes a whole number in float form down to int64's least value,
+// and nothing at or past 2^63.
+func TestInt64FloatRange(t *testing.T) {
+	v := Int64(42)
+	require.NoError(t, v.UnmarshalJSON([]byte(`-9.223372036854775808e18`)))
+	assert.Equal(t, Int64(math.MinInt64), v)
+	require.NoError(t, v.UnmarshalJSON([]byte(`9.2233720368547748e18`)))
+	assert.Equal(t, Int64(9223372036854774784), v)
+	for _, bad := range []string{`9.223372036854775807e18`, `9.2233720368547758e18`, `-9.2233720368547779e18`} {
+		require.Error(t, v.UnmarshalJSON([]byte(bad)), bad)
+	}
+}
+
+// EpochTime takes seconds up to ±1e11 (the year 5138) and milliseconds
+// beyond, on both sides of 1970.
+func TestEpochTimeThreshold(t *testing.T) {
+	cases := map[int64]time.Time{
+		1e11:      time.Unix(1e11, 0).UTC(),
+		1e11 + 1:  time.UnixMilli(1e11 + 1).UTC(),
+		-1e11:     time.Unix(-1e11, 0).UTC(),
+		-1e11 - 1: time.UnixMilli(-1e11 - 1).UTC(),
+		1:         time.Unix(1, 0).UTC(),
+	}
+	for n, want := range cases {
+		assert.Equal(t, want, EpochTime(n), n)
+	}
 }
