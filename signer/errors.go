@@ -38,11 +38,6 @@ var (
 	// SignatureDoesNotMatch, IncompleteSignature, InvalidSecurityToken.*), or
 	// the provider returned none. Never retried.
 	ErrInvalidCredentials = errors.New("invalid credentials")
-	// ErrNoCredentials: no credentials were found where the default chain
-	// looks (the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and
-	// ALIBABA_CLOUD_ACCESS_KEY_SECRET, OIDC/RRSA, the aliyun CLI profile, the
-	// credentials file, the ECS RAM role, a credentials URI). Never retried.
-	ErrNoCredentials = errors.New("no credentials found")
 	// ErrInvalidParameter: the service rejected a parameter
 	// (InvalidParameter*, MissingParameter*, Missing*, InvalidParam*).
 	ErrInvalidParameter = errors.New("invalid parameter")
