@@ -59,10 +59,10 @@ type Options struct {
 	// (go.opentelemetry.io/otel.GetMeterProvider), which follows a
 	// provider set later.
 	MeterProvider metric.MeterProvider
-	// CacheByName adds the secret's name and stage
-	// (alisecret.secret.name, alisecret.secret.stage) to
-	// alisecret.cache.events, for a hit rate per secret. Off by default: a name is not secret, but each name cached
-	// becomes a series of its own.
+	// CacheByName adds the secret's name and stage (alisecret.secret.name,
+	// alisecret.secret.stage) to alisecret.cache.events, for a hit rate
+	// per secret. Off by default: a name is not secret, but each name
+	// cached becomes a series of its own.
 	CacheByName bool
 }
 
@@ -95,7 +95,8 @@ type Options struct {
 //   - alisecret.client.duration (histogram, seconds): one per call, from
 //     its start to its end, retries and their waits included: what the
 //     caller waited. error.type is the call's. Its count is the number of
-//     calls, so requests minus that count is the number of retries.
+//     calls, so requests minus that count is the number of retries (less
+//     any call that ended before its first request).
 //   - alisecret.cache.events (counter, {event}): one per cache event, by
 //     alisecret.cache.event, with error.type for a failed refresh.
 //
