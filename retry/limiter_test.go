@@ -70,6 +70,7 @@ func TestPacingStartsOnTheThirdFailureInARow(t *testing.T) {
 	assert.Equal(t, []time.Duration{2500 * time.Millisecond, 3500 * time.Millisecond}, delays(t, s, 2))
 
 	s.Record(unavailable) // more failures neither restart nor move the slots
+	assert.Equal(t, []time.Duration{4500 * time.Millisecond}, delays(t, s, 1))
 	c.advance(20 * time.Second)
 	assert.Equal(t, []time.Duration{0, time.Second}, delays(t, s, 2), "an idle client's missed slots are not saved up")
 }
