@@ -55,7 +55,10 @@ func (c *client) reserve(now time.Time, d time.Duration, deadline time.Time) (ti
 func (c *client) record(err error, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	kind, _ := Classify(err)
+	var kind Kind // a success: no failure to classify
+	if err != nil {
+		kind, _ = Classify(err)
+	}
 	switch {
 	case err == nil:
 		c.streak = max(0, c.streak-1)
