@@ -22,10 +22,10 @@ const (
 type client struct {
 	mu       sync.Mutex
 	failures int
-	last     error              // the latest Failed outcome
-	paced    context.Context    // while pacing; cancelled when it ends
-	endPaced context.CancelFunc //
-	next     time.Time          // while pacing, the next free slot
+	last     error           // the latest Failed outcome
+	paced    context.Context // while pacing; cancelled when it ends
+	endPaced context.CancelFunc
+	next     time.Time // while pacing, the next free slot
 	streak   int
 }
 
@@ -36,10 +36,10 @@ type client struct {
 func (c *client) reserve(now time.Time, d time.Duration, deadline time.Time) (time.Duration, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	slot := now.Add(d)
 	if c.paced == nil {
 		return d, nil
 	}
+	slot := now.Add(d)
 	if slot.Before(c.next) {
 		slot = c.next
 	}
