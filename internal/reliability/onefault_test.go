@@ -23,11 +23,10 @@ import (
 
 // TestOneResetAmongConcurrentCalls is TestSixtyFourGoroutinesWithFaults'
 // load-dependent failure made deterministic, on the virtual clock: one
-// client, one connection reset, then 63 more calls begun while the client
-// is failing and before any success (the successful requests are held
-// until every call has either sent, queued on the budget, or ended). With
-// 10s deadlines most of their budget tokens would come after the deadline;
-// none may fail, because the first success ends every budget wait.
+// client, one connection reset, then 63 more calls begun after it and
+// before any success (the successful requests are held until every call
+// has either sent, begun a policy wait, or ended). One failure is not a
+// client that keeps failing: none of them is paced and none fails.
 func TestOneResetAmongConcurrentCalls(t *testing.T) {
 	const calls = 64
 	clock := newSimClock(time.Now().Truncate(time.Second), simQuantum)

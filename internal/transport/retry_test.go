@@ -164,9 +164,10 @@ func TestThrottledUntilDeadline(t *testing.T) {
 	assert.Equal(t, int32(10), s.calls.Load(), "attempts at 0, 10, ..., 90ms; the next would be at 100ms")
 }
 
-// TestPerCallOverridesShareTheBudget: a per-call variant of a client
-// gets its own limits but spends the client's retry budget.
-func TestPerCallOverridesShareTheBudget(t *testing.T) {
+// TestPerCallOverridesShareTheLimiter: a per-call variant of a client
+// gets its own limits but the client's limiter: its failures pace the
+// client.
+func TestPerCallOverridesShareTheLimiter(t *testing.T) {
 	c := newTestClient(t, kmsService, "http://127.0.0.1:1")
 	v, err := c.With(Options{Endpoint: "http://127.0.0.1:1", Credentials: signer.StaticCredentials(testAK, testSecret, ""), RetryMaxAttempts: 7})
 	require.NoError(t, err)
@@ -177,15 +178,12 @@ func TestPerCallOverridesShareTheBudget(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, DefaultRetryMaxAttempts, own.Options().MaxAttempts)
 
-	vstd.Record(&signer.APIError{StatusCode: 503}) // the variant's call failed: the client is failing
-	for range retry.DefaultBudget {
-		d, err := own.Delay(bg(), retry.Attempt{Number: 1})
-		require.NoError(t, err)
-		require.Zero(t, d)
+	for range retry.PaceAfter { // the variant's calls failed: the client keeps failing
+		vstd.Record(&signer.APIError{StatusCode: 503})
 	}
 	d, err := own.Delay(bg(), retry.Attempt{Number: 1})
 	require.NoError(t, err)
-	assert.Greater(t, d, retry.BudgetRefill/2, "one budget for the client and its variant")
+	assert.Greater(t, d, retry.PaceInterval/2, "one limiter for the client and its variant")
 }
 
 func TestRetryerOptionUsed(t *testing.T) {
@@ -274,22 +272,23 @@ func TestLoopTellsTheRetryer(t *testing.T) {
 	}
 }
 
-// TestBudgetWaitInTheLoop: a call whose budget token would come only after
-// its deadline waits in Delay. When another call succeeds meanwhile, it is
-// sent; when its deadline comes first, it ends unsent with the client's
-// failure (not a deadline error); when its context is cancelled, with the
-// cancellation.
-func TestBudgetWaitInTheLoop(t *testing.T) {
+// TestPacedCallInTheLoop: a call of a client that keeps failing waits for
+// its slot (1s after the failures). When another call succeeds meanwhile,
+// it is sent at once; when it is cancelled, it ends with the cancellation;
+// when the slot would come after its deadline, it ends at once, unsent,
+// with the client's failure (not a deadline error).
+func TestPacedCallInTheLoop(t *testing.T) {
 	cases := []struct {
 		name     string
+		deadline time.Duration                                       // from the policy's now
 		during   func(rt *retry.Standard, cancel context.CancelFunc) // in the wait
 		calls    int32
 		wantErrs []error
 		message  string
 	}{
-		{name: "another call succeeds: sent", during: func(rt *retry.Standard, _ context.CancelFunc) { rt.Record(nil) }, calls: 1},
-		{name: "the deadline comes first: not sent", calls: 0, wantErrs: []error{signer.ErrServiceUnavailable}, message: "retry budget"},
-		{name: "cancelled: not sent", during: func(_ *retry.Standard, cancel context.CancelFunc) { cancel() }, calls: 0, wantErrs: []error{context.Canceled}},
+		{name: "another call succeeds: sent", deadline: time.Hour, during: func(rt *retry.Standard, _ context.CancelFunc) { rt.Record(nil) }, calls: 1},
+		{name: "cancelled: not sent", deadline: time.Hour, during: func(_ *retry.Standard, cancel context.CancelFunc) { cancel() }, calls: 0, wantErrs: []error{context.Canceled}},
+		{name: "the slot is after the deadline: not sent", deadline: 500 * time.Millisecond, calls: 0, wantErrs: []error{signer.ErrServiceUnavailable}, message: "not sent"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -297,23 +296,20 @@ func TestBudgetWaitInTheLoop(t *testing.T) {
 			ctx, cancel := context.WithDeadline(bg(), time.Now().Add(time.Hour))
 			defer cancel()
 			deadline, _ := ctx.Deadline()
+			now := deadline.Add(-tc.deadline)
 			var rt *retry.Standard
 			rt = retry.NewStandard(retry.StandardOptions{
-				Now: func() time.Time { return deadline.Add(-500 * time.Millisecond) },
+				Now: func() time.Time { return now },
 				Sleep: func(sctx context.Context, d time.Duration) bool {
-					assert.Equal(t, 500*time.Millisecond, d, "until the deadline")
-					if tc.during == nil {
-						return true
-					}
+					assert.Equal(t, retry.PaceInterval, d, "until the slot")
+					require.NotNil(t, tc.during, "no wait expected")
 					tc.during(rt, cancel)
 					<-sctx.Done()
 					return false
 				},
 			})
-			rt.Record(&signer.APIError{StatusCode: 503, Code: "ServiceUnavailable"})
-			for range retry.DefaultBudget { // the budget spent: the next token is 1s away
-				_, err := rt.Delay(bg(), retry.Attempt{Number: 1})
-				require.NoError(t, err)
+			for range retry.PaceAfter {
+				rt.Record(&signer.APIError{StatusCode: 503, Code: "ServiceUnavailable"})
 			}
 			c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
 			_, err := c.Do(ctx, getSecretRequest())
