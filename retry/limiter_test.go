@@ -52,18 +52,17 @@ func delays(t *testing.T, s *Standard, n int) []time.Duration {
 	return got
 }
 
-// TestPacingStartsOnTheThirdFailureInARow: two Failed outcomes leave the
-// client alone; the third paces every attempt, first ones included, to one
-// slot per PaceInterval from that failure on.
-func TestPacingStartsOnTheThirdFailureInARow(t *testing.T) {
+// TestPacingStartsOnTheSecondFailureInARow: one Failed outcome leaves the
+// client alone; the second paces every attempt, first ones included, to
+// one slot per PaceInterval from that failure on.
+func TestPacingStartsOnTheSecondFailureInARow(t *testing.T) {
 	c := &fakeClock{now: t0}
 	s := paced(c, StandardOptions{})
 	s.Record(errConnRefused)
-	s.Record(plain500)
-	assert.Equal(t, []time.Duration{0, 0, 0}, delays(t, s, 3), "two failures in a row: not paced")
+	assert.Equal(t, []time.Duration{0, 0, 0}, delays(t, s, 3), "one failure: not paced")
 
 	c.advance(300 * time.Millisecond)
-	s.Record(unavailable) // the third: the first slot is 1s from now
+	s.Record(plain500) // the second: the first slot is 1s from now
 	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second}, delays(t, s, 3))
 
 	c.advance(1500 * time.Millisecond) // the slots continue from the last taken
@@ -112,7 +111,6 @@ func TestOtherOutcomesEndPacing(t *testing.T) {
 			s.Record(outcome)
 			assert.Equal(t, []time.Duration{0, 0, 0}, delays(t, s, 3), "pacing ended")
 
-			s.Record(unavailable)
 			s.Record(unavailable)
 			assert.Equal(t, []time.Duration{0}, delays(t, s, 1), "the count began again")
 			s.Record(unavailable)
@@ -272,7 +270,7 @@ func TestSleepWakesOnRecovery(t *testing.T) {
 }
 
 // TestOneFaultAmongConcurrentSuccesses: one failure recorded among many
-// concurrent successful calls, in whatever order, paces nobody; three
+// concurrent successful calls, in whatever order, paces nobody; two
 // concurrent failures with nothing between them pace the client in any
 // order.
 func TestOneFaultAmongConcurrentSuccesses(t *testing.T) {
