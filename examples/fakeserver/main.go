@@ -44,7 +44,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -64,50 +63,57 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8088", "address to listen on; port 0 picks a free one")
 	seedPath := fs.String("seed", "", "seed file (JSON) with the access keys and secrets; required")
+	useTLS := fs.Bool("tls", false, "serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost from a CA made at start")
+	caOut := fs.String("ca-out", "", "with -tls: write the CA certificate (PEM) to this file")
+	tlsHosts := fs.String("tls-hosts", "", "with -tls: more names or addresses for the certificate, comma-separated")
+	token := fs.String("control-token", "", "require \"Authorization: Bearer TOKEN\" on the control API (/_fake/)")
+	var t timeouts
+	fs.DurationVar(&t.read, "read-timeout", 30*time.Second, "longest time to read a request (headers: at most 10s)")
+	fs.DurationVar(&t.write, "write-timeout", 2*time.Minute, "longest time from the end of a request's headers to the end of its answer")
+	fs.DurationVar(&t.idle, "idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "fakeserver: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
-		return 2
+	usage := func(msg string) int { fmt.Fprintln(stderr, "fakeserver:", msg); return 2 }
+	switch {
+	case fs.NArg() > 0:
+		return usage("unexpected arguments: " + strings.Join(fs.Args(), " "))
+	case *seedPath == "":
+		return usage("-seed is required (format: go doc ./examples/fakeserver)")
+	case !*useTLS && (*caOut != "" || *tlsHosts != ""):
+		return usage("-ca-out and -tls-hosts need -tls")
+	case t.read <= 0 || t.write <= 0 || t.idle <= 0:
+		return usage("-read-timeout, -write-timeout and -idle-timeout must be positive")
 	}
-	if *seedPath == "" {
-		fmt.Fprintln(stderr, "fakeserver: -seed is required (format: go doc ./examples/fakeserver)")
-		return 2
-	}
+	fail := func(err error) int { fmt.Fprintln(stderr, "fakeserver:", err); return 1 }
 	seed, err := LoadSeed(*seedPath)
 	if err != nil {
-		fmt.Fprintln(stderr, "fakeserver:", err)
-		return 1
+		return fail(err)
 	}
-	fakes, err := Start(seed)
+	fakes, err := NewFakes(seed, *token)
 	if err != nil {
-		fmt.Fprintln(stderr, "fakeserver:", err)
-		return 1
+		return fail(err)
 	}
-	defer fakes.Close()
+	hs := newServer(fakes, t)
+	scheme := "http"
+	if *useTLS {
+		if hs.TLSConfig, err = tlsConfig(*caOut, splitList(*tlsHosts)); err != nil {
+			return fail(err)
+		}
+		scheme = "https"
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "fakeserver:", err)
-		return 1
+		return fail(err)
 	}
-	hs := &http.Server{Handler: fakes, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "http://%s\n", ln.Addr())
-	fmt.Fprintf(stdout, "serving KMS at / and SAE under /pop/: %d access keys, %d KMS secrets, %d SAE secrets\n",
+	fmt.Fprintln(stdout, baseURL(scheme, ln.Addr()))
+	fmt.Fprintf(stdout, "serving KMS at /, SAE under /pop/ and the control API under /_fake/: %d access keys, %d KMS secrets, %d SAE secrets\n",
 		len(seed.AccessKeys), len(seed.KMS), len(seed.SAE))
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	select {
-	case err := <-done:
-		fmt.Fprintln(stderr, "fakeserver:", err)
-		return 1
-	case <-ctx.Done():
+	if err := serve(ctx, hs, ln); err != nil {
+		return fail(err)
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = hs.Shutdown(shutdown)
 	return 0
 }

@@ -52,16 +52,16 @@ func parseSecretsList(text string) ([]batchItem, *fakegw.Error) {
 // each as GetSecretValue's document with the request's id, and one error
 // per secret, stage or version not found. The request succeeds whatever
 // becomes of its secrets.
-func (s *Server) batchGetSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
+func (h *Handler) batchGetSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
 	items, e := parseSecretsList(get("SecretsList"))
 	if e != nil {
 		return nil, e
 	}
-	id := s.gw.RequestID()
+	id := h.gw.RequestID()
 	values, errs := []map[string]any{}, []map[string]any{}
 	for _, it := range items {
 		name := *it.SecretName
-		sec, found := s.secret(name)
+		sec, found := h.Secret(name)
 		var v map[string]any
 		if found {
 			v, found = versionValue(sec, it.VersionStage, it.VersionID, it.FetchExtendedConfig == "true")

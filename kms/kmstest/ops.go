@@ -46,7 +46,7 @@ type Version struct {
 // PutSecret stores a secret, replacing one of the same name. It fails on an
 // empty name, a version without id, duplicate version ids or a stage on two
 // versions.
-func (s *Server) PutSecret(sec Secret) error {
+func (h *Handler) PutSecret(sec Secret) error {
 	if sec.Name == "" {
 		return fmt.Errorf("kmstest: PutSecret: Secret.Name is empty")
 	}
@@ -67,9 +67,9 @@ func (s *Server) PutSecret(sec Secret) error {
 		}
 	}
 	c := cloneSecret(sec)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.secrets[sec.Name] = &c
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.secrets[sec.Name] = &c
 	return nil
 }
 
@@ -77,16 +77,45 @@ func (s *Server) PutSecret(sec Secret) error {
 // creating the secret if needed, and makes it ACSCurrent; the former
 // current version becomes ACSPrevious, as a rotation does. It returns the
 // new version id.
-func (s *Server) PutSecretValue(name, data string) string {
-	now := s.gw.Now().UTC().Truncate(time.Second)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sec, ok := s.secrets[name]
+func (h *Handler) PutSecretValue(name, data string) string {
+	now := h.gw.Now().UTC().Truncate(time.Second)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sec, ok := h.secrets[name]
 	if !ok {
 		sec = &Secret{Name: name, CreateTime: now}
-		s.secrets[name] = sec
+		h.secrets[name] = sec
 	}
-	id := fmt.Sprintf("%032d", len(sec.Versions)+1)
+	return rotate(sec, "", data, now)
+}
+
+// RotateSecret adds version versionID holding data to the named secret
+// and makes it ACSCurrent; the former current version becomes ACSPrevious
+// (and the former previous one loses that stage), as a rotation does. An
+// empty versionID is assigned. It returns the new version's id; it fails
+// when there is no such secret or the secret has that version already.
+func (h *Handler) RotateSecret(name, versionID, data string) (string, error) {
+	now := h.gw.Now().UTC().Truncate(time.Second)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sec, ok := h.secrets[name]
+	if !ok {
+		return "", fmt.Errorf("kmstest: RotateSecret: no secret named %q", name)
+	}
+	if slices.ContainsFunc(sec.Versions, func(v Version) bool { return v.ID == versionID }) {
+		return "", fmt.Errorf("kmstest: RotateSecret %q: version id %q exists already", name, versionID)
+	}
+	return rotate(sec, versionID, data, now), nil
+}
+
+// rotate adds the new current version; an empty id is the next free one.
+func rotate(sec *Secret, id, data string, now time.Time) string {
+	for n := len(sec.Versions) + 1; id == ""; n++ {
+		id = fmt.Sprintf("%032d", n)
+		if slices.ContainsFunc(sec.Versions, func(v Version) bool { return v.ID == id }) {
+			id = ""
+		}
+	}
 	for i := range sec.Versions {
 		v := &sec.Versions[i]
 		v.Stages = slices.DeleteFunc(v.Stages, func(st string) bool { return st == "ACSPrevious" })
@@ -101,10 +130,10 @@ func (s *Server) PutSecretValue(name, data string) string {
 }
 
 // DeleteSecret removes a secret; later requests for it are not found.
-func (s *Server) DeleteSecret(name string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.secrets, name)
+func (h *Handler) DeleteSecret(name string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.secrets, name)
 }
 
 func cloneSecret(sec Secret) Secret {
@@ -116,14 +145,15 @@ func cloneSecret(sec Secret) Secret {
 	return sec
 }
 
-// secret returns a copy of the named secret; an ARN names it too.
-func (s *Server) secret(name string) (Secret, bool) {
+// Secret returns a copy of the named secret; an ARN
+// (acs:kms:<region>:<account>:secret/<name>) names it too.
+func (h *Handler) Secret(name string) (Secret, bool) {
 	if i := strings.LastIndex(name, ":secret/"); strings.HasPrefix(name, "acs:kms:") && i >= 0 {
 		name = name[i+len(":secret/"):]
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sec, ok := s.secrets[name]
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sec, ok := h.secrets[name]
 	if !ok {
 		return Secret{}, false
 	}
@@ -131,12 +161,12 @@ func (s *Server) secret(name string) (Secret, bool) {
 }
 
 // requested returns the secret the request's SecretName names.
-func (s *Server) requested(get func(string) string) (Secret, *fakegw.Error) {
+func (h *Handler) requested(get func(string) string) (Secret, *fakegw.Error) {
 	name := get("SecretName")
 	if name == "" {
 		return Secret{}, fakegw.Missing("SecretName")
 	}
-	sec, ok := s.secret(name)
+	sec, ok := h.Secret(name)
 	if !ok {
 		return Secret{}, errNotFound
 	}
@@ -149,17 +179,17 @@ var errNotFound = &fakegw.Error{Status: 404, Code: "Forbidden.ResourceNotFound",
 // gateway, which serves only GetSecretValue of the secret operations.
 var errNotOnInstance = &fakegw.Error{Status: 400, Code: "UnsupportedOperation", Message: "The operation is not supported by a KMS instance gateway; call it on the shared gateway."}
 
-func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
-	body, e := s.answer(p, func(string) bool { return true })
+func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
+	body, e := h.answer(p, func(string) bool { return true })
 	if e != nil {
-		s.gw.WriteError(w, r, e.Status, e.Code, e.Message)
+		h.gw.WriteError(w, r, e.Status, e.Code, e.Message)
 		return
 	}
-	s.gw.WriteJSON(w, http.StatusOK, body)
+	h.gw.WriteJSON(w, http.StatusOK, body)
 }
 
 // answer carries out the request's action when serves allows it.
-func (s *Server) answer(p map[string][]string, serves func(action string) bool) (map[string]any, *fakegw.Error) {
+func (h *Handler) answer(p map[string][]string, serves func(action string) bool) (map[string]any, *fakegw.Error) {
 	get := func(k string) string {
 		if vs := p[k]; len(vs) > 0 {
 			return vs[0]
@@ -175,21 +205,21 @@ func (s *Server) answer(p map[string][]string, serves func(action string) bool) 
 	}
 	switch action {
 	case "GetSecretValue":
-		return s.getSecretValue(get)
+		return h.getSecretValue(get)
 	case "DescribeSecret":
-		return s.describeSecret(get)
+		return h.describeSecret(get)
 	case "ListSecretVersionIds":
-		return s.listSecretVersionIDs(get)
+		return h.listSecretVersionIDs(get)
 	case "ListSecrets":
-		return s.listSecrets(get)
+		return h.listSecrets(get)
 	case "BatchGetSecretValue":
-		return s.batchGetSecretValue(get)
+		return h.batchGetSecretValue(get)
 	}
 	return nil, &fakegw.Error{Status: 404, Code: "InvalidAction.NotFound", Message: "Specified api is not found, please check your url and method."}
 }
 
-func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
-	sec, e := s.requested(get)
+func (h *Handler) getSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
+	sec, e := h.requested(get)
 	if e != nil {
 		return nil, e
 	}
@@ -236,8 +266,8 @@ func versionValue(sec Secret, stage, id string, extended bool) (map[string]any, 
 	return out, true
 }
 
-func (s *Server) describeSecret(get func(string) string) (map[string]any, *fakegw.Error) {
-	sec, e := s.requested(get)
+func (h *Handler) describeSecret(get func(string) string) (map[string]any, *fakegw.Error) {
+	sec, e := h.requested(get)
 	if e != nil {
 		return nil, e
 	}
