@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -138,6 +139,10 @@ func describe(b []byte, err error, where, known string) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("%sempty: a JSON value is required", label)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%snot valid JSON: it ends early", label)
 	case errors.As(err, &syn):
 		line := 1 + bytes.Count(b[:min(int(syn.Offset), len(b))], []byte("\n"))
 		return fmt.Errorf("%sline %d: not valid JSON: %v", label, line, syn)

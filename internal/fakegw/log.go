@@ -2,6 +2,7 @@ package fakegw
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -51,9 +52,9 @@ func (g *Gateway) record(at time.Time, r *http.Request, rec *recorder) {
 	if g.Action != nil {
 		action = g.Action(r)
 	}
-	if len(action) > maxLoggedAction {
-		action = action[:maxLoggedAction]
-	}
+	// A copy: the action may be a slice of the whole request line, which
+	// the log would otherwise keep alive.
+	action = strings.Clone(action[:min(len(action), maxLoggedAction)])
 	e := LoggedRequest{Time: at, Action: action, Style: g.Style, Status: rec.status, Code: rec.code}
 	g.mu.Lock()
 	defer g.mu.Unlock()
