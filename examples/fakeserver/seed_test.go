@@ -37,7 +37,7 @@ func TestLoadSeed(t *testing.T) {
 		SecretData: map[string]string{"password": "czNjcjN0"}}, s.SAE[1], "no times unless given")
 }
 
-// The seed format of DESIGN.md, verbatim, loads.
+// The seed format the command's documentation shows, verbatim, loads.
 func TestDesignSeedExample(t *testing.T) {
 	s, err := ParseSeed([]byte(`{
   "accessKeys": [{"id": "LTAIexample", "secret": "example-secret"}],
