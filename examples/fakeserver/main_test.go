@@ -1,20 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"io"
-	"net/http"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/alisecret/alisecret-go/internal/fakegw/sdkreplay"
 	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/sae"
 	"github.com/alisecret/alisecret-go/signer"
@@ -25,39 +18,9 @@ const (
 	seedKeySecret = "fakeserver-test-secret"
 )
 
-// startRun runs the command on 127.0.0.1:0 and returns the URL of its
-// first output line; the command stops when the test ends.
-func startRun(t *testing.T, seed string) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	var wg sync.WaitGroup
-	code := -1
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		code = run(ctx, []string{"-addr", "127.0.0.1:0", "-seed", seed}, pw, &stderr)
-		_ = pw.Close()
-	}()
-	lines := bufio.NewReader(pr)
-	first, err := lines.ReadString('\n')
-	require.NoError(t, err, stderr.String())
-	go func() { _, _ = io.Copy(io.Discard, lines) }()
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		assert.Equal(t, 0, code, "a clean stop after the context ends")
-	})
-	url := strings.TrimSpace(first)
-	require.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), url)
-	return url
-}
-
 func TestEndToEndWithOurClients(t *testing.T) {
-	url := startRun(t, "testdata/seed.json")
-	creds := signer.StaticCredentials(seedKeyID, seedKeySecret, "")
-	ctx := context.Background()
+	url := start(t).URL
+	creds := seedCreds
 	for _, v := range []signer.Version{signer.V1, signer.V3} {
 		t.Run(v.String(), func(t *testing.T) {
 			kc, err := kms.New(kms.Options{Endpoint: url, Credentials: creds, SignatureVersion: v})
@@ -69,6 +32,14 @@ func TestEndToEndWithOurClients(t *testing.T) {
 			prev, err := kc.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "prod/db-password", VersionStage: "ACSPrevious"})
 			require.NoError(t, err)
 			assert.Equal(t, "old-Pa55w0rd", prev.SecretData)
+			batch, err := kc.BatchGetSecretValue(ctx, &kms.BatchGetSecretValueInput{Secrets: []kms.BatchSecret{
+				{SecretName: "prod/db-password"}, {SecretName: "prod/db-password", VersionStage: "ACSPrevious"}, {SecretName: "nope"},
+			}})
+			require.NoError(t, err)
+			require.Len(t, batch.SecretValues, 2)
+			assert.Equal(t, [2]string{"n3w-Pa55w0rd!", "old-Pa55w0rd"}, [2]string{batch.SecretValues[0].SecretData, batch.SecretValues[1].SecretData})
+			require.Len(t, batch.Errors, 1)
+			require.ErrorIs(t, batch.Errors[0], kms.ErrSecretNotFound)
 			d, err := kc.DescribeSecret(ctx, &kms.DescribeSecretInput{SecretName: "prod/db-password", FetchTags: true})
 			require.NoError(t, err)
 			assert.Equal(t, []kms.Tag{{Key: "env", Value: "prod"}, {Key: "team", Value: "payments"}}, d.Tags)
@@ -108,24 +79,6 @@ func TestEndToEndWithOurClients(t *testing.T) {
 	}
 }
 
-// The official SDKs' request shapes, as recorded for kmstest and saetest,
-// are served by the one port too, and refused with a wrong key.
-func TestOfficialSDKShapes(t *testing.T) {
-	url := startRun(t, "testdata/seed.json")
-	key := sdkreplay.Key{ID: seedKeyID, Secret: seedKeySecret}
-	sts := sdkreplay.Key{ID: "STS.fakeserverTest", Secret: "fakeserver-sts-secret", Token: "CAIS+sts/token=="}
-	for file, k := range map[string]sdkreplay.Key{
-		"../../kms/kmstest/testdata/sdk_requests.json":     key,
-		"../../sae/saetest/testdata/sdk_requests.json":     key,
-		"../../kms/kmstest/testdata/sdk_requests_sts.json": sts,
-		"../../sae/saetest/testdata/sdk_requests_sts.json": sts,
-	} {
-		t.Run(file, func(t *testing.T) {
-			sdkreplay.CheckAll(t, file, url, http.DefaultClient, k, time.Now)
-		})
-	}
-}
-
 func TestRunErrors(t *testing.T) {
 	cases := map[string]struct {
 		args []string
@@ -137,6 +90,10 @@ func TestRunErrors(t *testing.T) {
 		"missing seed":   {[]string{"-seed", "testdata/none.json"}, 1, "no such file"},
 		"bad address":    {[]string{"-seed", "testdata/seed.json", "-addr", "127.0.0.1:-1"}, 1, "listen"},
 		"help":           {[]string{"-h"}, 0, "-addr"},
+		"ca-out alone":   {[]string{"-seed", "testdata/seed.json", "-ca-out", "ca.pem"}, 2, "-ca-out and -tls-hosts need -tls"},
+		"hosts alone":    {[]string{"-seed", "testdata/seed.json", "-tls-hosts", "a"}, 2, "need -tls"},
+		"zero timeout":   {[]string{"-seed", "testdata/seed.json", "-idle-timeout", "0s"}, 2, "must be positive"},
+		"bad ca-out":     {[]string{"-seed", "testdata/seed.json", "-tls", "-ca-out", "/nonexistent/dir/ca.pem"}, 1, "-ca-out"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

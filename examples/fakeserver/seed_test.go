@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,18 +20,24 @@ func TestLoadSeed(t *testing.T) {
 	assert.Equal(t, []AccessKey{{ID: "LTAIfakeserverTest", Secret: "fakeserver-test-secret"},
 		{ID: "STS.fakeserverTest", Secret: "fakeserver-sts-secret", SecurityToken: "CAIS+sts/token=="}}, s.AccessKeys)
 	require.Len(t, s.KMS, 2)
-	assert.Equal(t, []kms.Tag{{Key: "env", Value: "prod"}, {Key: "team", Value: "payments"}}, s.KMS[0].Tags, "sorted by key")
-	assert.Equal(t, []kmstest.Version{
-		{ID: "v1", Data: "old-Pa55w0rd", Stages: []string{"ACSPrevious"}},
-		{ID: "v2", Data: "n3w-Pa55w0rd!", Stages: []string{"ACSCurrent"}},
-	}, s.KMS[0].Versions)
+	created, rotated := time.Date(2024, 2, 21, 15, 39, 26, 0, time.UTC), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, kmstest.Secret{Name: "prod/db-password", Type: "Generic", DataType: "text",
+		Tags:       []kms.Tag{{Key: "env", Value: "prod"}, {Key: "team", Value: "payments"}},
+		CreateTime: created, UpdateTime: created, AutomaticRotation: "Enabled", RotationInterval: 7 * 24 * time.Hour,
+		LastRotationDate: rotated, NextRotationDate: rotated.Add(7 * 24 * time.Hour),
+		Versions: []kmstest.Version{
+			{ID: "v1", Data: "old-Pa55w0rd", Stages: []string{"ACSPrevious"}, CreateTime: created},
+			{ID: "v2", Data: "n3w-Pa55w0rd!", Stages: []string{"ACSCurrent"}, CreateTime: rotated},
+		}}, s.KMS[0], "a version's createTime defaults to the secret's")
 	assert.Equal(t, []kmstest.Version{{ID: "v1", Data: "tok-123", Stages: []string{"ACSCurrent"}}}, s.KMS[1].Versions, "defaults")
 	require.Len(t, s.SAE, 2)
+	assert.Equal(t, created, s.SAE[0].CreateTime)
+	assert.Equal(t, created, s.SAE[0].UpdateTime)
 	assert.Equal(t, saetest.Secret{NamespaceID: "cn-beijing:test", SecretID: 17, SecretName: "db-credentials",
-		SecretData: map[string]string{"password": "czNjcjN0"}}, s.SAE[1])
+		SecretData: map[string]string{"password": "czNjcjN0"}}, s.SAE[1], "no times unless given")
 }
 
-// The seed format of DESIGN.md, verbatim, loads.
+// The seed format the command's documentation shows, verbatim, loads.
 func TestDesignSeedExample(t *testing.T) {
 	s, err := ParseSeed([]byte(`{
   "accessKeys": [{"id": "LTAIexample", "secret": "example-secret"}],
@@ -77,6 +84,17 @@ func TestMalformedSeeds(t *testing.T) {
 		"sae id twice":            {`{` + key + `,"sae":[{"namespaceId":"n","name":"a","secretId":3},{"namespaceId":"n","name":"b","secretId":3}]}`, `sae[1] (b): secretId 3 given twice`},
 		"sae name twice":          {`{` + key + `,"sae":[{"namespaceId":"n","name":"a"},{"namespaceId":"n","name":"a"}]}`, `sae[1] (a): name given twice in namespace n`},
 		"trailing value":          {`{` + key + `} {}`, `more than one JSON value`},
+		"kms bad createTime":      {`{` + key + `,"kms":[{"name":"db","data":"SEED-VALUE","createTime":"21/02/2024"}]}`, `kms[0] (db): createTime "21/02/2024" is not an RFC 3339 time`},
+		"kms bad version time":    {`{` + key + `,"kms":[{"name":"db","versions":[{"versionId":"v1","createTime":"x"}]}]}`, `kms[0] (db): versions[0].createTime "x" is not an RFC 3339 time`},
+		"kms bad next rotation":   {`{` + key + `,"kms":[{"name":"db","data":"x","nextRotationDate":"soon"}]}`, `kms[0] (db): nextRotationDate "soon"`},
+		"kms bad last rotation":   {`{` + key + `,"kms":[{"name":"db","data":"x","lastRotationDate":"2024-01-01"}]}`, `kms[0] (db): lastRotationDate "2024-01-01"`},
+		"kms bad interval":        {`{` + key + `,"kms":[{"name":"db","data":"x","rotationInterval":"7d"}]}`, `kms[0] (db): rotationInterval "7d" is not a positive whole number of seconds`},
+		"kms fractional interval": {`{` + key + `,"kms":[{"name":"db","data":"x","rotationInterval":"1.5s"}]}`, `rotationInterval "1.5s"`},
+		"kms negative interval":   {`{` + key + `,"kms":[{"name":"db","data":"x","rotationInterval":"-60s"}]}`, `rotationInterval "-60s"`},
+		"kms bad rotation":        {`{` + key + `,"kms":[{"name":"db","data":"x","automaticRotation":"On"}]}`, `kms[0] (db): automaticRotation "On" is not "Enabled", "Disabled" or "Invalid"`},
+		"kms unknown time field":  {`{` + key + `,"kms":[{"name":"db","data":"x","createdAt":"2024-01-01T00:00:00Z"}]}`, `kms[0] (db): unknown field "createdAt" (known: name, description, type, dataType, data, versionId, stages, tags, createTime,`},
+		"sae bad createTime":      {`{` + key + `,"sae":[{"namespaceId":"n","name":"reg","createTime":"yesterday"}]}`, `sae[0] (reg): createTime "yesterday" is not an RFC 3339 time`},
+		"sae unknown field":       {`{` + key + `,"sae":[{"namespaceId":"n","name":"reg","updateTime":"x"}]}`, `sae[0] (reg): unknown field "updateTime" (known: namespaceId, secretId, name, type, data, createTime)`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

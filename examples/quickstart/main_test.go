@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/alisecret/alisecret-go/internal/fakegw"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/sae/saetest"
 )
@@ -126,10 +125,7 @@ func oneEndpoint(t *testing.T, id, secret string) (*kmstest.Server, *saetest.Ser
 	t.Cleanup(ks.Close)
 	ss := saetest.NewServer(saetest.WithAccessKey(id, secret))
 	t.Cleanup(ss.Close)
-	kh, ok := fakegw.HandlerAt(ks.URL)
-	require.True(t, ok)
-	sh, ok := fakegw.HandlerAt(ss.URL)
-	require.True(t, ok)
+	kh, sh := ks.Handler, ss.Handler
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/pop/") {
 			sh.ServeHTTP(w, r)

@@ -51,9 +51,9 @@ func (g *Gateway) VerifyACS3(r *http.Request) (url.Values, *Error) {
 	if e != nil {
 		return nil, e
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, &Error{400, "InvalidParameter", "The request body could not be read."}
+		return nil, ParseError(err)
 	}
 	sum := sha256.Sum256(body)
 	if hex.EncodeToString(sum[:]) != r.Header.Get("x-acs-content-sha256") {

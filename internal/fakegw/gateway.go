@@ -1,17 +1,15 @@
 // Package fakegw is the part of an Alibaba Cloud API gateway that the
 // kmstest and saetest fakes share: access keys, the 15-minute time window,
-// the nonce set, ACS3 signature verification, scripted faults, request ids
-// and the gateway's error body.
+// the nonce set, ACS3 signature verification, scripted faults, the rate
+// limit, the request log, request ids and the gateway's error body.
 package fakegw
 
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +17,11 @@ import (
 
 // Window is how far a request's time may be from the gateway's clock.
 const Window = 15 * time.Minute
+
+// MaxBody is the largest request body a gateway reads, in bytes: the
+// requests these fakes serve carry their parameters in the query or in a
+// small form.
+const MaxBody = 64 << 10
 
 // Key is an access key the gateway accepts; Token is set for STS.
 type Key struct{ ID, Secret, Token string }
@@ -34,9 +37,14 @@ func Missing(name string) *Error {
 	return &Error{400, "MissingParameter", `The input parameter "` + name + `" that is mandatory for processing this request is not supplied.`}
 }
 
-// Gateway holds the shared state. Its methods are safe for concurrent use.
+// errTooLarge answers a body over MaxBody.
+var errTooLarge = &Error{http.StatusRequestEntityTooLarge, "InvalidParameter", fmt.Sprintf("The request body is larger than %d bytes.", MaxBody)}
+
+// Gateway holds the shared state. Its methods are safe for concurrent use;
+// its fields are set before the first request and not changed after.
 type Gateway struct {
 	Product string // in Recommend URLs, e.g. "Kms"
+	Style   string // the API style, "RPC" or "ROA", in the request log
 	Keys    []Key
 	Now     func() time.Time
 
@@ -44,27 +52,20 @@ type Gateway struct {
 	// gateway's own error shape (WriteError).
 	WriteFault func(w http.ResponseWriter, r *http.Request, status int, code, message string)
 
-	// Limit, when set, sheds the requests above its rate (see RateLimit).
-	Limit *RateLimit
+	// Action names the operation of a request for the request log, even of
+	// one that is faulted or throttled before it is verified.
+	Action func(r *http.Request) string
 
-	requests atomic.Int64
-	ids      atomic.Int64
+	requests  atomic.Int64
+	throttled atomic.Int64
+	ids       atomic.Int64
 
 	mu     sync.Mutex
-	nonces map[string]time.Time
-	swept  time.Time // the last sweep of nonces out of the window
-	sweeps int       // for tests
+	limit  *RateLimit
 	faults []Fault
+	log    []LoggedRequest
+	nonces nonceSet
 }
-
-// Nonce bookkeeping: past nonceSweepAt remembered nonces, the ones out of
-// the window are forgotten, at most once per nonceSweepEvery. A sweep on
-// every request would make each request scan the whole set, which grows
-// with the traffic of one window (a benchmark of 10,000 calls).
-const (
-	nonceSweepAt    = 4096
-	nonceSweepEvery = time.Minute
-)
 
 // Requests returns how many requests arrived.
 func (g *Gateway) Requests() int { return int(g.requests.Load()) }
@@ -76,84 +77,61 @@ func (g *Gateway) FailNext(faults ...Fault) {
 	g.faults = append(g.faults, faults...)
 }
 
-// Begin counts the request, sets the Date header from the gateway's clock
-// and carries out the next scripted fault. It reports whether the request
-// has been answered.
-func (g *Gateway) Begin(w http.ResponseWriter, r *http.Request) bool {
-	g.requests.Add(1)
-	w.Header().Set("Date", g.Now().UTC().Format(http.TimeFormat))
-	if g.Limit != nil && !g.Limit.allow(g.Now()) {
-		g.shed(w, r)
-		return true
-	}
+// SetLimit sheds the requests over l from now on; nil removes the limit.
+func (g *Gateway) SetLimit(l *RateLimit) {
 	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.limit = l
+}
+
+// Throttled returns how many requests the rate limit shed.
+func (g *Gateway) Throttled() int { return int(g.throttled.Load()) }
+
+// Reset forgets the queued faults, the request log and the counts, and
+// sets the rate limit to l (nil: none). The nonces seen are kept, so that
+// a request from before the reset cannot be replayed after it.
+func (g *Gateway) Reset(l *RateLimit) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.limit, g.faults, g.log = l, nil, nil
+	g.requests.Store(0)
+	g.throttled.Store(0)
+}
+
+// Serve answers one request: it counts it, sets the Date header from the
+// gateway's clock, bounds its body to MaxBody, sheds it over the rate
+// limit or carries out the next scripted fault, and otherwise hands it to
+// serve. Every request is logged, whatever became of it.
+func (g *Gateway) Serve(w http.ResponseWriter, r *http.Request, serve http.HandlerFunc) {
+	now := g.Now()
+	g.requests.Add(1)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	rec := &recorder{ResponseWriter: w}
+	defer g.record(now, r, rec)
+	rec.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+	g.mu.Lock()
+	limit := g.limit
+	g.mu.Unlock()
+	if limit != nil && !limit.allow(now) {
+		g.throttled.Add(1)
+		g.shed(rec, r, limit)
+		return
+	}
+	if f, ok := g.nextFault(); ok && g.apply(rec, r, f) {
+		return
+	}
+	serve(rec, r)
+}
+
+func (g *Gateway) nextFault() (Fault, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if len(g.faults) == 0 {
-		g.mu.Unlock()
-		return false
+		return Fault{}, false
 	}
 	f := g.faults[0]
 	g.faults = g.faults[1:]
-	g.mu.Unlock()
-	return g.apply(w, r, f)
-}
-
-func (g *Gateway) apply(w http.ResponseWriter, r *http.Request, f Fault) bool {
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return true
-		}
-	}
-	if !f.Date.IsZero() {
-		w.Header().Set("Date", f.Date.UTC().Format(http.TimeFormat))
-	}
-	if f.Reset && f.ResetAfter <= 0 { // before any byte of the answer
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // send RST, not FIN
-			}
-			_ = conn.Close()
-		}
-		return true
-	}
-	body := f.Body
-	if f.BodySize > 0 {
-		body = strings.Repeat("x", f.BodySize)
-	}
-	switch {
-	case body != "" || f.ContentType != "":
-		w.Header().Set("Content-Type", f.ContentType)
-		if f.Reset { // promise the whole body, send part of it, drop the connection
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(orStatus(f.Status, http.StatusOK))
-			_, _ = w.Write([]byte(body[:min(f.ResetAfter, len(body))]))
-			if fl, ok := w.(http.Flusher); ok {
-				fl.Flush()
-			}
-			panic(http.ErrAbortHandler) // net/http closes the connection quietly
-		}
-		w.WriteHeader(orStatus(f.Status, http.StatusOK))
-		_, _ = w.Write([]byte(body))
-		return true
-	case f.Status != 0 || f.Code != "":
-		write := g.WriteFault
-		if write == nil {
-			write = g.WriteError
-		}
-		write(w, r, orStatus(f.Status, http.StatusInternalServerError), f.Code, f.Message)
-		return true
-	}
-	return false
-}
-
-func orStatus(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
+	return f, true
 }
 
 // Lookup finds an access key.
@@ -174,49 +152,14 @@ func CheckToken(k Key, token string) *Error {
 	return nil
 }
 
-// Admit checks the time window and records the nonce, which is required.
-func (g *Gateway) Admit(ts time.Time, nonce string) *Error {
-	if nonce == "" {
-		return Missing("SignatureNonce")
+// ParseError is the answer for a request whose body or query could not
+// be read: a body over MaxBody, one cut short, a malformed form.
+func ParseError(err error) *Error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return errTooLarge
 	}
-	return g.admit(ts, nonce)
-}
-
-// AdmitOptionalNonce is Admit for a request whose nonce may be absent, as
-// the real gateway accepts ROA requests without x-acs-signature-nonce (the
-// classic alibaba-cloud-sdk-go sends none): the time window alone then
-// limits replay. A nonce that is sent is still recorded and checked.
-func (g *Gateway) AdmitOptionalNonce(ts time.Time, nonce string) *Error {
-	return g.admit(ts, nonce)
-}
-
-func (g *Gateway) admit(ts time.Time, nonce string) *Error {
-	now := g.Now()
-	if ts.Sub(now).Abs() > Window {
-		return &Error{400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."}
-	}
-	if nonce == "" {
-		return nil
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.nonces == nil {
-		g.nonces = map[string]time.Time{}
-	}
-	if _, used := g.nonces[nonce]; used {
-		return &Error{400, "SignatureNonceUsed", "Specified signature nonce was used already."}
-	}
-	if len(g.nonces) > nonceSweepAt && now.Sub(g.swept) >= nonceSweepEvery {
-		for n, seen := range g.nonces {
-			if now.Sub(seen) > Window {
-				delete(g.nonces, n)
-			}
-		}
-		g.swept = now
-		g.sweeps++
-	}
-	g.nonces[nonce] = now
-	return nil
+	return &Error{400, "InvalidParameter", "The request could not be parsed."}
 }
 
 // RequestID returns a fresh UUID-shaped request id.
@@ -227,11 +170,22 @@ func (g *Gateway) RequestID() string {
 		(uint16(b[2])<<8|uint16(b[3]))&0xfff, uint16(b[4])<<8|uint16(b[5]), uint64(b[6])<<8|uint64(b[7]))
 }
 
-// WriteJSON answers with body, setting its RequestId (when it is a map)
-// and the x-acs-request-id header.
+// WriteJSON answers with body, setting its RequestId (a fresh one unless
+// body carries one already) and the x-acs-request-id header. The error
+// code it carries (ErrorCode, or Code of an answer that is not 2xx) goes
+// to the request log.
 func (g *Gateway) WriteJSON(w http.ResponseWriter, status int, body map[string]any) {
-	id := g.RequestID()
+	id, _ := body["RequestId"].(string)
+	if id == "" {
+		id = g.RequestID()
+	}
 	body["RequestId"] = id
+	if rec, ok := w.(*recorder); ok {
+		rec.code, _ = body["ErrorCode"].(string)
+		if c, _ := body["Code"].(string); rec.code == "" && (status < 200 || status > 299) {
+			rec.code = c
+		}
+	}
 	b, _ := json.Marshal(body)
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.Header().Set("x-acs-request-id", id)
@@ -239,7 +193,8 @@ func (g *Gateway) WriteJSON(w http.ResponseWriter, status int, body map[string]a
 	_, _ = w.Write(b)
 }
 
-// WriteError answers in the POP gateway's error shape (PROTOCOL.md §5.1).
+// WriteError answers in the POP gateway's error shape: HostId, Code,
+// Message, Recommend and RequestId.
 func (g *Gateway) WriteError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	g.WriteJSON(w, status, map[string]any{
 		"HostId":    r.Host,

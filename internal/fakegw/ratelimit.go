@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -18,15 +17,11 @@ type RateLimit struct {
 	Burst      int     // bucket size; zero or less: one second's worth (Rate, at least 1)
 	RetryAfter time.Duration
 
-	mu       sync.Mutex
-	tokens   float64
-	last     time.Time
-	started  bool
-	rejected atomic.Int64
+	mu      sync.Mutex
+	tokens  float64
+	last    time.Time
+	started bool
 }
-
-// Rejected returns how many requests were shed.
-func (l *RateLimit) Rejected() int { return int(l.rejected.Load()) }
 
 // allow takes a token at now, reporting false when there is none.
 func (l *RateLimit) allow(now time.Time) bool {
@@ -44,16 +39,15 @@ func (l *RateLimit) allow(now time.Time) bool {
 		l.last = now
 	}
 	if l.tokens < 1 {
-		l.rejected.Add(1)
 		return false
 	}
 	l.tokens--
 	return true
 }
 
-// shed answers a request over the limit.
-func (g *Gateway) shed(w http.ResponseWriter, r *http.Request) {
-	if ms := g.Limit.RetryAfter.Milliseconds(); ms > 0 {
+// shed answers a request over the limit l.
+func (g *Gateway) shed(w http.ResponseWriter, r *http.Request, l *RateLimit) {
+	if ms := l.RetryAfter.Milliseconds(); ms > 0 {
 		w.Header().Set("x-acs-retry-after", strconv.FormatInt(ms, 10))
 	}
 	g.WriteError(w, r, http.StatusTooManyRequests, "Rejected.Throttling", "Request was denied due to request throttling.")

@@ -3,7 +3,6 @@ package fakegw
 import (
 	"net/http"
 	"net/http/httptest"
-	"sync"
 
 	"github.com/alisecret/alisecret-go/signer"
 )
@@ -14,52 +13,28 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:54321.
 	URL string
 
-	hs      *httptest.Server
-	handler http.Handler
+	hs *httptest.Server
 }
-
-var (
-	mountedMu sync.Mutex
-	mounted   = map[string]http.Handler{}
-)
 
 // Start serves h on a loopback port, with a self-signed certificate when
 // tls is set. Close it when done.
 func Start(h http.Handler, tls bool) *Server {
-	s := &Server{handler: h}
+	s := &Server{}
 	if tls {
 		s.hs = httptest.NewTLSServer(h)
 	} else {
 		s.hs = httptest.NewServer(h)
 	}
 	s.URL = s.hs.URL
-	mountedMu.Lock()
-	mounted[s.URL] = h
-	mountedMu.Unlock()
 	return s
 }
 
 // Close shuts the server down and closes its connections.
-func (s *Server) Close() {
-	mountedMu.Lock()
-	delete(mounted, s.URL)
-	mountedMu.Unlock()
-	s.hs.Close()
-}
+func (s *Server) Close() { s.hs.Close() }
 
 // HTTPClient returns an HTTP client for the server (trusting its TLS
 // certificate).
 func (s *Server) HTTPClient() *http.Client { return s.hs.Client() }
-
-// HandlerAt returns the handler of the running fake whose URL is url, so
-// that a program of this module (examples/fakeserver) can serve several
-// fakes on one port of its own without the fakes exporting their handlers.
-func HandlerAt(url string) (http.Handler, bool) {
-	mountedMu.Lock()
-	defer mountedMu.Unlock()
-	h, ok := mounted[url]
-	return h, ok
-}
 
 // Credentials returns a provider of the gateway's first access key.
 func (g *Gateway) Credentials() signer.CredentialsProvider {

@@ -17,7 +17,13 @@ import (
 	"time"
 )
 
-// CA is a self-signed ECDSA P-256 authority valid from an hour ago for a day.
+// Validity is how long the CA and the certificates it issues are valid,
+// from an hour before they are made: long enough for a fake server left
+// running on a developer's machine.
+const Validity = 30 * 24 * time.Hour
+
+// CA is a self-signed ECDSA P-256 authority, valid for Validity. Its key
+// lives in memory only.
 type CA struct {
 	cert *x509.Certificate
 	key  *ecdsa.PrivateKey
@@ -35,7 +41,7 @@ func New(name string) (*CA, error) {
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: name},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
+		NotAfter:              now.Add(Validity),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -61,8 +67,12 @@ func (ca *CA) Pool() *x509.CertPool {
 	return p
 }
 
-// Issue returns a server certificate for hosts (DNS names or IP addresses).
+// Issue returns a server certificate for hosts (DNS names or IP
+// addresses); it fails without any.
 func (ca *CA) Issue(hosts ...string) (tls.Certificate, error) {
+	if len(hosts) == 0 {
+		return tls.Certificate{}, fmt.Errorf("testca: Issue: no host")
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("testca: %w", err)
@@ -72,7 +82,7 @@ func (ca *CA) Issue(hosts ...string) (tls.Certificate, error) {
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: hosts[0]},
 		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(24 * time.Hour),
+		NotAfter:     now.Add(Validity),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}

@@ -9,14 +9,11 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// verifyRPC checks an RPC v1 request as the gateway does and returns its
-// parameters (query and form body merged).
-func (s *Server) verifyRPC(r *http.Request) (url.Values, *fakegw.Error) { return verifyRPC(s.gw, r) }
-
-// verifyRPC checks an RPC v1 request against gw's keys, window and nonces.
+// verifyRPC checks an RPC v1 request against gw's keys, window and nonces,
+// and returns its parameters (query and form body merged).
 func verifyRPC(gw *fakegw.Gateway, r *http.Request) (url.Values, *fakegw.Error) {
 	if err := r.ParseForm(); err != nil {
-		return nil, &fakegw.Error{Status: 400, Code: "InvalidParameter", Message: "The request could not be parsed."}
+		return nil, fakegw.ParseError(err)
 	}
 	params := r.Form
 	for _, name := range []string{"Action", "Version", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "Signature"} {

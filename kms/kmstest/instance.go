@@ -43,8 +43,8 @@ func (s *Server) StartInstance() *Instance {
 	if err != nil {
 		panic(fmt.Sprintf("kmstest: StartInstance: %v", err))
 	}
-	in := &Instance{srv: s, gw: &fakegw.Gateway{Product: "Kms", Keys: s.gw.Keys, Now: s.gw.Now}, caPEM: ca.PEM()}
-	in.hs = httptest.NewUnstartedServer(http.HandlerFunc(in.serveHTTP))
+	in := &Instance{srv: s, gw: &fakegw.Gateway{Product: "Kms", Style: "RPC", Keys: s.gw.Keys, Now: s.gw.Now, Action: rpcAction}, caPEM: ca.PEM()}
+	in.hs = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { in.gw.Serve(w, r, in.serve) }))
 	in.hs.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	in.hs.StartTLS()
 	in.URL = in.hs.URL
@@ -83,10 +83,7 @@ func (in *Instance) Client(optFns ...func(*kms.Options)) (*kms.Client, error) {
 	}, optFns...)
 }
 
-func (in *Instance) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if in.gw.Begin(w, r) {
-		return
-	}
+func (in *Instance) serve(w http.ResponseWriter, r *http.Request) {
 	var (
 		params map[string][]string
 		e      *fakegw.Error

@@ -48,8 +48,8 @@ func paging(get func(string) string, n, defaultSize int) (number, size, lo, hi i
 	return number, size, lo, hi, nil
 }
 
-func (s *Server) listSecretVersionIDs(get func(string) string) (map[string]any, *fakegw.Error) {
-	sec, e := s.requested(get)
+func (h *Handler) listSecretVersionIDs(get func(string) string) (map[string]any, *fakegw.Error) {
+	sec, e := h.requested(get)
 	if e != nil {
 		return nil, e
 	}
@@ -139,19 +139,19 @@ func (f filter) matches(sec *Secret) bool {
 	return false
 }
 
-func (s *Server) listSecrets(get func(string) string) (map[string]any, *fakegw.Error) {
+func (h *Handler) listSecrets(get func(string) string) (map[string]any, *fakegw.Error) {
 	fs, e := parseFilters(get("Filters"))
 	if e != nil {
 		return nil, e
 	}
-	s.mu.Lock()
+	h.mu.Lock()
 	var all []Secret
-	for _, sec := range s.secrets {
+	for _, sec := range h.secrets {
 		if !slices.ContainsFunc(fs, func(f filter) bool { return !f.matches(sec) }) {
 			all = append(all, cloneSecret(*sec))
 		}
 	}
-	s.mu.Unlock()
+	h.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
 	number, size, lo, hi, e := paging(get, len(all), secretsPageSize)
 	if e != nil {

@@ -1,142 +1,22 @@
 package kmstest
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/fakegw"
 	"github.com/alisecret/alisecret-go/kms"
 )
 
-// Secret is a secret the server holds. Zero fields are reported as absent,
-// except Type ("Generic"), DataType ("text") and AutomaticRotation
-// ("Disabled"), which take those defaults.
-type Secret struct {
-	Name              string
-	Type              string
-	DataType          string // "text" or "binary"; a binary version's Data is base64 text
-	Description       string
-	EncryptionKeyID   string
-	DKMSInstanceID    string
-	AutomaticRotation string
-	RotationInterval  time.Duration
-	ExtendedConfig    string // JSON text; returned with FetchExtendedConfig
-	CreateTime        time.Time
-	UpdateTime        time.Time
-	LastRotationDate  time.Time
-	NextRotationDate  time.Time
-	PlannedDeleteTime time.Time
-	Tags              []kms.Tag // returned with FetchTags; matched by the TagKey and TagValue filters
-	Creator           string    // matched by ListSecrets' Creator filter; never reported
-	Versions          []Version
-}
-
-// Version is one version of a secret.
-type Version struct {
-	ID         string
-	Stages     []string // e.g. ACSCurrent; each stage on at most one version
-	Data       string
-	CreateTime time.Time
-}
-
-// PutSecret stores a secret, replacing one of the same name. It fails on an
-// empty name, a version without id, duplicate version ids or a stage on two
-// versions.
-func (s *Server) PutSecret(sec Secret) error {
-	if sec.Name == "" {
-		return fmt.Errorf("kmstest: PutSecret: Secret.Name is empty")
-	}
-	ids, stages := map[string]bool{}, map[string]bool{}
-	for i, v := range sec.Versions {
-		if v.ID == "" {
-			return fmt.Errorf("kmstest: PutSecret %q: Versions[%d].ID is empty", sec.Name, i)
-		}
-		if ids[v.ID] {
-			return fmt.Errorf("kmstest: PutSecret %q: version id %q twice", sec.Name, v.ID)
-		}
-		ids[v.ID] = true
-		for _, st := range v.Stages {
-			if stages[st] {
-				return fmt.Errorf("kmstest: PutSecret %q: stage %q on two versions", sec.Name, st)
-			}
-			stages[st] = true
-		}
-	}
-	c := cloneSecret(sec)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.secrets[sec.Name] = &c
-	return nil
-}
-
-// PutSecretValue adds a text version holding data to the named secret,
-// creating the secret if needed, and makes it ACSCurrent; the former
-// current version becomes ACSPrevious, as a rotation does. It returns the
-// new version id.
-func (s *Server) PutSecretValue(name, data string) string {
-	now := s.gw.Now().UTC().Truncate(time.Second)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sec, ok := s.secrets[name]
-	if !ok {
-		sec = &Secret{Name: name, CreateTime: now}
-		s.secrets[name] = sec
-	}
-	id := fmt.Sprintf("%032d", len(sec.Versions)+1)
-	for i := range sec.Versions {
-		v := &sec.Versions[i]
-		v.Stages = slices.DeleteFunc(v.Stages, func(st string) bool { return st == "ACSPrevious" })
-		if slices.Contains(v.Stages, "ACSCurrent") {
-			v.Stages = slices.DeleteFunc(v.Stages, func(st string) bool { return st == "ACSCurrent" })
-			v.Stages = append(v.Stages, "ACSPrevious")
-		}
-	}
-	sec.Versions = append(sec.Versions, Version{ID: id, Stages: []string{"ACSCurrent"}, Data: data, CreateTime: now})
-	sec.UpdateTime = now
-	return id
-}
-
-// DeleteSecret removes a secret; later requests for it are not found.
-func (s *Server) DeleteSecret(name string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.secrets, name)
-}
-
-func cloneSecret(sec Secret) Secret {
-	sec.Tags = slices.Clone(sec.Tags)
-	sec.Versions = slices.Clone(sec.Versions)
-	for i := range sec.Versions {
-		sec.Versions[i].Stages = slices.Clone(sec.Versions[i].Stages)
-	}
-	return sec
-}
-
-// secret returns a copy of the named secret; an ARN names it too.
-func (s *Server) secret(name string) (Secret, bool) {
-	if i := strings.LastIndex(name, ":secret/"); strings.HasPrefix(name, "acs:kms:") && i >= 0 {
-		name = name[i+len(":secret/"):]
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sec, ok := s.secrets[name]
-	if !ok {
-		return Secret{}, false
-	}
-	return cloneSecret(*sec), true
-}
-
 // requested returns the secret the request's SecretName names.
-func (s *Server) requested(get func(string) string) (Secret, *fakegw.Error) {
+func (h *Handler) requested(get func(string) string) (Secret, *fakegw.Error) {
 	name := get("SecretName")
 	if name == "" {
 		return Secret{}, fakegw.Missing("SecretName")
 	}
-	sec, ok := s.secret(name)
+	sec, ok := h.Secret(name)
 	if !ok {
 		return Secret{}, errNotFound
 	}
@@ -149,17 +29,17 @@ var errNotFound = &fakegw.Error{Status: 404, Code: "Forbidden.ResourceNotFound",
 // gateway, which serves only GetSecretValue of the secret operations.
 var errNotOnInstance = &fakegw.Error{Status: 400, Code: "UnsupportedOperation", Message: "The operation is not supported by a KMS instance gateway; call it on the shared gateway."}
 
-func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
-	body, e := s.answer(p, func(string) bool { return true })
+func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, p map[string][]string) {
+	body, e := h.answer(p, func(string) bool { return true })
 	if e != nil {
-		s.gw.WriteError(w, r, e.Status, e.Code, e.Message)
+		h.gw.WriteError(w, r, e.Status, e.Code, e.Message)
 		return
 	}
-	s.gw.WriteJSON(w, http.StatusOK, body)
+	h.gw.WriteJSON(w, http.StatusOK, body)
 }
 
 // answer carries out the request's action when serves allows it.
-func (s *Server) answer(p map[string][]string, serves func(action string) bool) (map[string]any, *fakegw.Error) {
+func (h *Handler) answer(p map[string][]string, serves func(action string) bool) (map[string]any, *fakegw.Error) {
 	get := func(k string) string {
 		if vs := p[k]; len(vs) > 0 {
 			return vs[0]
@@ -175,26 +55,38 @@ func (s *Server) answer(p map[string][]string, serves func(action string) bool) 
 	}
 	switch action {
 	case "GetSecretValue":
-		return s.getSecretValue(get)
+		return h.getSecretValue(get)
 	case "DescribeSecret":
-		return s.describeSecret(get)
+		return h.describeSecret(get)
 	case "ListSecretVersionIds":
-		return s.listSecretVersionIDs(get)
+		return h.listSecretVersionIDs(get)
 	case "ListSecrets":
-		return s.listSecrets(get)
+		return h.listSecrets(get)
+	case "BatchGetSecretValue":
+		return h.batchGetSecretValue(get)
 	}
 	return nil, &fakegw.Error{Status: 404, Code: "InvalidAction.NotFound", Message: "Specified api is not found, please check your url and method."}
 }
 
-func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
-	sec, e := s.requested(get)
+func (h *Handler) getSecretValue(get func(string) string) (map[string]any, *fakegw.Error) {
+	sec, e := h.requested(get)
 	if e != nil {
 		return nil, e
 	}
 	if get("DryRun") == "true" {
 		return nil, &fakegw.Error{Status: 400, Code: "DryRunOperation", Message: "Request validation has been passed with DryRun flag set."}
 	}
-	stage, id := get("VersionStage"), get("VersionId")
+	out, ok := versionValue(sec, get("VersionStage"), get("VersionId"), get("FetchExtendedConfig") == "true")
+	if !ok {
+		return nil, errNotFound
+	}
+	return out, nil
+}
+
+// versionValue is GetSecretValue's document for the version of sec that
+// stage and id select (ACSCurrent when both are empty); false when none
+// matches.
+func versionValue(sec Secret, stage, id string, extended bool) (map[string]any, bool) {
 	if stage == "" && id == "" {
 		stage = "ACSCurrent"
 	}
@@ -202,7 +94,7 @@ func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakeg
 		return (id == "" || v.ID == id) && (stage == "" || slices.Contains(v.Stages, stage))
 	})
 	if i < 0 {
-		return nil, errNotFound
+		return nil, false
 	}
 	v := sec.Versions[i]
 	out := map[string]any{
@@ -218,14 +110,14 @@ func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakeg
 	putTime(out, "LastRotationDate", sec.LastRotationDate)
 	putTime(out, "NextRotationDate", sec.NextRotationDate)
 	putInterval(out, sec.RotationInterval)
-	if get("FetchExtendedConfig") == "true" && sec.ExtendedConfig != "" {
+	if extended && sec.ExtendedConfig != "" {
 		out["ExtendedConfig"] = sec.ExtendedConfig
 	}
-	return out, nil
+	return out, true
 }
 
-func (s *Server) describeSecret(get func(string) string) (map[string]any, *fakegw.Error) {
-	sec, e := s.requested(get)
+func (h *Handler) describeSecret(get func(string) string) (map[string]any, *fakegw.Error) {
+	sec, e := h.requested(get)
 	if e != nil {
 		return nil, e
 	}

@@ -14,7 +14,7 @@ import (
 // deadline, and Throttled tells how many requests were shed.
 type RateLimit struct {
 	// Rate is the number of requests admitted per second, measured on the
-	// server's clock (WithClock; default time.Now). Must be positive.
+	// server's clock (WithClock; default time.Now). Zero or less: no limit.
 	Rate float64
 	// Burst is how many requests are admitted at once after a quiet spell,
 	// and at the start. Zero: one second's worth (Rate, at least 1).
@@ -25,23 +25,24 @@ type RateLimit struct {
 	RetryAfter time.Duration
 }
 
+// bucket is the gateway's token bucket for l, full; nil without a limit.
+func (l RateLimit) bucket() *fakegw.RateLimit {
+	if l.Rate <= 0 {
+		return nil
+	}
+	return &fakegw.RateLimit{Rate: l.Rate, Burst: l.Burst, RetryAfter: l.RetryAfter}
+}
+
 // WithRateLimit sheds the requests above l.Rate per second with HTTP 429
 // Rejected.Throttling. A Rate of zero or less leaves the server unlimited.
 func WithRateLimit(l RateLimit) Option {
-	return func(c *config) {
-		if l.Rate <= 0 {
-			c.limit = nil
-			return
-		}
-		c.limit = &fakegw.RateLimit{Rate: l.Rate, Burst: l.Burst, RetryAfter: l.RetryAfter}
-	}
+	return func(c *config) { c.limit = l }
 }
 
-// Throttled returns how many requests the rate limit shed (zero without
-// WithRateLimit). Requests counts them too.
-func (s *Server) Throttled() int {
-	if s.gw.Limit == nil {
-		return 0
-	}
-	return s.gw.Limit.Rejected()
-}
+// SetRateLimit replaces the rate limit from now on, with a full bucket; a
+// Rate of zero or less removes it.
+func (h *Handler) SetRateLimit(l RateLimit) { h.gw.SetLimit(l.bucket()) }
+
+// Throttled returns how many requests the rate limit shed. Requests counts
+// them too.
+func (h *Handler) Throttled() int { return h.gw.Throttled() }

@@ -10,38 +10,38 @@ import (
 	"time"
 )
 
-func (s *Server) describeSecret(w http.ResponseWriter, r *http.Request, get func(string) string) {
+func (h *Handler) describeSecret(w http.ResponseWriter, r *http.Request, get func(string) string) {
 	ns, idText := get("NamespaceId"), get("SecretId")
 	if ns == "" || idText == "" {
-		s.writeEnvelopeError(w, r, 400, "InvalidParameter.NotEmpty", "The parameters NamespaceId and SecretId cannot be empty.")
+		h.writeEnvelopeError(w, r, 400, "InvalidParameter.NotEmpty", "The parameters NamespaceId and SecretId cannot be empty.")
 		return
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
-		s.writeEnvelopeError(w, r, 400, "InvalidParameter.Obviously", "The SecretId parameter is invalid.")
+		h.writeEnvelopeError(w, r, 400, "InvalidParameter.Obviously", "The SecretId parameter is invalid.")
 		return
 	}
-	s.mu.Lock()
-	known := s.namespaces[ns]
-	sec, found := s.secrets[id]
+	h.mu.Lock()
+	known := h.namespaces[ns]
+	sec, found := h.secrets[id]
 	var c Secret
 	if found {
 		c = *sec
 		c.SecretData, c.RelateApps = cloneMap(sec.SecretData), slices.Clone(sec.RelateApps)
 	}
-	s.mu.Unlock()
+	h.mu.Unlock()
 	switch {
 	case !known:
-		s.writeEnvelopeError(w, r, 404, "InvalidNamespaceId.NotFound", "The specified namespace ID does not exist.")
+		h.writeEnvelopeError(w, r, 404, "InvalidNamespaceId.NotFound", "The specified namespace ID does not exist.")
 		return
 	case !found || c.NamespaceID != ns:
-		s.writeEnvelopeError(w, r, 400, "InvalidSecretId.NotFound", "The specified secret does not exist.")
+		h.writeEnvelopeError(w, r, 400, "InvalidSecretId.NotFound", "The specified secret does not exist.")
 		return
 	}
 	data := summary(c)
 	data["SecretData"] = c.SecretData
-	s.gw.WriteJSON(w, http.StatusOK, map[string]any{
-		"Code": "200", "Message": "success", "Success": true, "TraceId": s.traceID(), "Data": data,
+	h.gw.WriteJSON(w, http.StatusOK, map[string]any{
+		"Code": "200", "Message": "success", "Success": true, "TraceId": h.traceID(), "Data": data,
 	})
 }
 
@@ -52,16 +52,16 @@ func orString(v, def string) string {
 	return v
 }
 
-func (s *Server) traceID() string { return fmt.Sprintf("0a%030d", s.gw.Requests()) }
+func (h *Handler) traceID() string { return fmt.Sprintf("0a%030d", h.gw.Requests()) }
 
 // writeEnvelopeError answers in SAE's envelope: Code echoes the HTTP
 // status, ErrorCode carries the error code, Success is false.
-func (s *Server) writeEnvelopeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+func (h *Handler) writeEnvelopeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	body := map[string]any{
 		"Code": strconv.Itoa(status), "ErrorCode": code, "Message": message, "Success": false,
-		"TraceId": s.traceID(), "Data": json.RawMessage("null"),
+		"TraceId": h.traceID(), "Data": json.RawMessage("null"),
 	}
-	s.gw.WriteJSON(w, status, body)
+	h.gw.WriteJSON(w, status, body)
 }
 
 // summary is a secret as ListSecrets reports it: everything but the data.
@@ -90,16 +90,16 @@ func epochMillis(t time.Time) int64 {
 
 // listSecrets answers ListSecrets: the namespace's secrets, by id, without
 // their data.
-func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request, get func(string) string) {
+func (h *Handler) listSecrets(w http.ResponseWriter, r *http.Request, get func(string) string) {
 	ns := get("NamespaceId")
 	if ns == "" {
-		s.writeEnvelopeError(w, r, 400, "InvalidParameter.NotEmpty", "The parameter NamespaceId cannot be empty.")
+		h.writeEnvelopeError(w, r, 400, "InvalidParameter.NotEmpty", "The parameter NamespaceId cannot be empty.")
 		return
 	}
-	s.mu.Lock()
-	known := s.namespaces[ns]
+	h.mu.Lock()
+	known := h.namespaces[ns]
 	var list []Secret
-	for _, sec := range s.secrets {
+	for _, sec := range h.secrets {
 		if sec.NamespaceID == ns {
 			c := *sec
 			c.RelateApps = slices.Clone(sec.RelateApps)
@@ -107,9 +107,9 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request, get func(st
 			list = append(list, c)
 		}
 	}
-	s.mu.Unlock()
+	h.mu.Unlock()
 	if !known {
-		s.writeEnvelopeError(w, r, 404, "InvalidNamespaceId.NotFound", "The specified namespace ID does not exist.")
+		h.writeEnvelopeError(w, r, 404, "InvalidNamespaceId.NotFound", "The specified namespace ID does not exist.")
 		return
 	}
 	slices.SortFunc(list, func(a, b Secret) int { return cmp.Compare(a.SecretID, b.SecretID) })
@@ -117,8 +117,8 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request, get func(st
 	for _, c := range list {
 		secrets = append(secrets, summary(c))
 	}
-	s.gw.WriteJSON(w, http.StatusOK, map[string]any{
-		"Code": "200", "Message": "success", "Success": true, "TraceId": s.traceID(),
+	h.gw.WriteJSON(w, http.StatusOK, map[string]any{
+		"Code": "200", "Message": "success", "Success": true, "TraceId": h.traceID(),
 		"Data": map[string]any{"Secrets": secrets},
 	})
 }

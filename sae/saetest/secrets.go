@@ -24,46 +24,46 @@ type Secret struct {
 // its id. Its namespace becomes known to the server. As in SAE, a name is
 // unique within its namespace: a second secret of the same non-empty name
 // there (under another id) is an error.
-func (s *Server) PutSecret(sec Secret) (int64, error) {
+func (h *Handler) PutSecret(sec Secret) (int64, error) {
 	if sec.NamespaceID == "" {
 		return 0, fmt.Errorf("saetest: PutSecret: Secret.NamespaceID is empty")
 	}
 	if sec.SecretID < 0 {
 		return 0, fmt.Errorf("saetest: PutSecret: Secret.SecretID %d is negative", sec.SecretID)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, other := range s.secrets {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, other := range h.secrets {
 		if sec.SecretName != "" && other.SecretName == sec.SecretName && other.NamespaceID == sec.NamespaceID && id != sec.SecretID {
 			return 0, fmt.Errorf("saetest: PutSecret: namespace %q already has a secret named %q (id %d)", sec.NamespaceID, sec.SecretName, id)
 		}
 	}
 	if sec.SecretID == 0 {
-		s.nextID++
-		for s.secrets[s.nextID] != nil {
-			s.nextID++
+		h.nextID++
+		for h.secrets[h.nextID] != nil {
+			h.nextID++
 		}
-		sec.SecretID = s.nextID
+		sec.SecretID = h.nextID
 	}
 	sec.SecretData = cloneMap(sec.SecretData)
 	sec.RelateApps = slices.Clone(sec.RelateApps)
-	s.secrets[sec.SecretID] = &sec
-	s.namespaces[sec.NamespaceID] = true
+	h.secrets[sec.SecretID] = &sec
+	h.namespaces[sec.NamespaceID] = true
 	return sec.SecretID, nil
 }
 
 // AddNamespace makes a namespace known without secrets in it.
-func (s *Server) AddNamespace(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.namespaces[id] = true
+func (h *Handler) AddNamespace(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.namespaces[id] = true
 }
 
 // DeleteSecret removes a secret.
-func (s *Server) DeleteSecret(id int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.secrets, id)
+func (h *Handler) DeleteSecret(id int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.secrets, id)
 }
 
 func cloneMap(m map[string]string) map[string]string {
@@ -75,4 +75,37 @@ func cloneMap(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// Secret returns a copy of the secret with that id.
+func (h *Handler) Secret(id int64) (Secret, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sec, ok := h.secrets[id]
+	if !ok {
+		return Secret{}, false
+	}
+	return cloneSecret(*sec), true
+}
+
+// SecretByName returns a copy of the secret of that name in the
+// namespace; an empty name names none.
+func (h *Handler) SecretByName(namespaceID, name string) (Secret, bool) {
+	if name == "" {
+		return Secret{}, false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, sec := range h.secrets {
+		if sec.NamespaceID == namespaceID && sec.SecretName == name {
+			return cloneSecret(*sec), true
+		}
+	}
+	return Secret{}, false
+}
+
+func cloneSecret(sec Secret) Secret {
+	sec.SecretData = cloneMap(sec.SecretData)
+	sec.RelateApps = slices.Clone(sec.RelateApps)
+	return sec
 }

@@ -4,7 +4,7 @@
 // saetest and examples/fakeserver accept what those SDKs send without
 // depending on them.
 //
-// Its three signers are written from PROTOCOL.md's layouts and share no
+// Its three signers are written from Alibaba's documented layouts and share no
 // code with package signer, so a replayed request is not our signer
 // agreeing with itself.
 package sdkreplay

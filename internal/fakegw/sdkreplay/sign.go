@@ -30,7 +30,8 @@ func sorted(ps []param) []param {
 	return out
 }
 
-// rpcSignature: PROTOCOL.md §1.3.
+// rpcSignature is RPC v1: HMAC-SHA1, keyed with the secret and "&", over
+// METHOD&%2F&encode(sorted, encoded query).
 func rpcSignature(method string, query []param, secret string) string {
 	var parts []string
 	for _, p := range query {
@@ -52,7 +53,10 @@ func headerValue(headers []param, name string) string {
 	return ""
 }
 
-// roaSignature: PROTOCOL.md §2.2-2.5, the five fixed lines always present.
+// roaSignature is ROA v1: HMAC-SHA1, keyed with the secret alone, over the
+// verb, Accept, Content-MD5, Content-Type and Date lines (always present,
+// empty when absent), the sorted x-acs-* headers, then the path and the
+// sorted raw query.
 func roaSignature(method, path string, query, headers []param, secret string) string {
 	var b strings.Builder
 	b.WriteString(method + "\n")
@@ -84,7 +88,9 @@ func roaSignature(method, path string, query, headers []param, secret string) st
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// acs3Authorization: PROTOCOL.md §3.2-3.3.
+// acs3Authorization is ACS3-HMAC-SHA256: a canonical request over the
+// x-acs-*, host and content-type headers and the body hash, hashed and
+// signed with HMAC-SHA256.
 func acs3Authorization(method, path string, query, headers []param, body string, k Key) string {
 	var q []string
 	for _, p := range sorted(query) {

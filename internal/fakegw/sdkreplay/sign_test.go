@@ -7,8 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// The replay signers against PROTOCOL.md §9's vectors, which were
-// recomputed with the official SDKs' own signing code.
+// The replay signers against the vectors package signer is tested with
+// (signer/testdata/vectors.json): published examples and values computed
+// with the official SDKs' own signing code.
 func TestSignersMatchProtocolVectors(t *testing.T) {
 	t.Run("rpc-v1 #13", func(t *testing.T) {
 		q := []param{{"Action", "GetSecretValue"}, {"Format", "JSON"}, {"Version", "2016-01-20"}, {"Timestamp", "2024-01-01T00:00:00Z"},
