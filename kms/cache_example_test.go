@@ -34,17 +34,17 @@ func ExampleCache_rotation() {
 	ctx := context.Background()
 
 	out, _ := cache.Get(ctx, "prod/db-password")
-	fmt.Println("connect with version", out.VersionID())
+	fmt.Println("connect with version", out.VersionID)
 
 	// The rotation: v2 becomes current.
 	_ = srv.PutSecret(kmstest.Secret{Name: "prod/db-password", Versions: []kmstest.Version{
 		version("v1", "ACSPrevious", "first"), version("v2", "ACSCurrent", "second")}})
 	out, _ = cache.Get(ctx, "prod/db-password")
-	fmt.Println("within the TTL:", out.VersionID())
+	fmt.Println("within the TTL:", out.VersionID)
 
 	now = now.Add(2 * time.Minute)
 	out, _ = cache.Get(ctx, "prod/db-password")
-	fmt.Println("after the TTL:", out.VersionID())
+	fmt.Println("after the TTL:", out.VersionID)
 	// Output:
 	// connect with version v1
 	// within the TTL: v1

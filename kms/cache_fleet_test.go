@@ -82,7 +82,7 @@ func step(t *testing.T, g *gateway, caches []*kms.Cache, d time.Duration) []stri
 			if out, err := c.Get(ctx, "db"); err != nil {
 				got[i] = "error: " + err.Error()
 			} else {
-				got[i] = out.SecretData()
+				got[i] = out.SecretData
 			}
 		}
 	})
