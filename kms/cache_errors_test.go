@@ -47,7 +47,7 @@ type attemptSignal struct {
 }
 
 func (a *attemptSignal) StartCall(ctx context.Context, _ kms.CallInfo) context.Context { return ctx }
-func (a *attemptSignal) EndCall(context.Context, kms.CallInfo, error)                 {}
+func (a *attemptSignal) EndCall(context.Context, kms.CallInfo, error)                  {}
 func (a *attemptSignal) ObserveAttempt(_ context.Context, at kms.AttemptInfo) {
 	if at.Err != nil {
 		select {
@@ -170,7 +170,9 @@ func (l *logBuffer) String() string {
 
 type panickingObserver struct{}
 
-func (panickingObserver) ObserveCache(e kms.CacheEvent) { panic("observer: value s3cr3t-" + e.Kind.String()) }
+func (panickingObserver) ObserveCache(e kms.CacheEvent) {
+	panic("observer: value s3cr3t-" + e.Kind.String())
+}
 
 // A panicking callback neither crashes the process nor wedges the cache:
 // the callers waiting are woken, the next fetches run, and the panic is
