@@ -7,8 +7,9 @@
 // It prints its base URL (http://127.0.0.1:8088) on the first line of its
 // output, then serves until interrupted:
 //
-//   - KMS (RPC style, API 2016-01-20) at "/": GetSecretValue and
-//     DescribeSecret, as package kmstest serves them;
+//   - KMS (RPC style, API 2016-01-20) at "/": GetSecretValue,
+//     BatchGetSecretValue, DescribeSecret, ListSecrets and
+//     ListSecretVersionIds, as package kmstest serves them;
 //   - SAE (ROA style, API 2019-05-06) under "/pop/": DescribeSecret
 //     (GET /pop/v1/sam/secret/secret) and ListSecrets
 //     (GET /pop/v1/sam/secret/secrets), as package saetest serves them.

@@ -227,10 +227,13 @@ func (g *Gateway) RequestID() string {
 		(uint16(b[2])<<8|uint16(b[3]))&0xfff, uint16(b[4])<<8|uint16(b[5]), uint64(b[6])<<8|uint64(b[7]))
 }
 
-// WriteJSON answers with body, setting its RequestId (when it is a map)
-// and the x-acs-request-id header.
+// WriteJSON answers with body, setting its RequestId (a fresh one unless
+// body carries one already) and the x-acs-request-id header.
 func (g *Gateway) WriteJSON(w http.ResponseWriter, status int, body map[string]any) {
-	id := g.RequestID()
+	id, _ := body["RequestId"].(string)
+	if id == "" {
+		id = g.RequestID()
+	}
 	body["RequestId"] = id
 	b, _ := json.Marshal(body)
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")

@@ -182,6 +182,8 @@ func (s *Server) answer(p map[string][]string, serves func(action string) bool) 
 		return s.listSecretVersionIDs(get)
 	case "ListSecrets":
 		return s.listSecrets(get)
+	case "BatchGetSecretValue":
+		return s.batchGetSecretValue(get)
 	}
 	return nil, &fakegw.Error{Status: 404, Code: "InvalidAction.NotFound", Message: "Specified api is not found, please check your url and method."}
 }
@@ -194,7 +196,17 @@ func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakeg
 	if get("DryRun") == "true" {
 		return nil, &fakegw.Error{Status: 400, Code: "DryRunOperation", Message: "Request validation has been passed with DryRun flag set."}
 	}
-	stage, id := get("VersionStage"), get("VersionId")
+	out, ok := versionValue(sec, get("VersionStage"), get("VersionId"), get("FetchExtendedConfig") == "true")
+	if !ok {
+		return nil, errNotFound
+	}
+	return out, nil
+}
+
+// versionValue is GetSecretValue's document for the version of sec that
+// stage and id select (ACSCurrent when both are empty); false when none
+// matches.
+func versionValue(sec Secret, stage, id string, extended bool) (map[string]any, bool) {
 	if stage == "" && id == "" {
 		stage = "ACSCurrent"
 	}
@@ -202,7 +214,7 @@ func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakeg
 		return (id == "" || v.ID == id) && (stage == "" || slices.Contains(v.Stages, stage))
 	})
 	if i < 0 {
-		return nil, errNotFound
+		return nil, false
 	}
 	v := sec.Versions[i]
 	out := map[string]any{
@@ -218,10 +230,10 @@ func (s *Server) getSecretValue(get func(string) string) (map[string]any, *fakeg
 	putTime(out, "LastRotationDate", sec.LastRotationDate)
 	putTime(out, "NextRotationDate", sec.NextRotationDate)
 	putInterval(out, sec.RotationInterval)
-	if get("FetchExtendedConfig") == "true" && sec.ExtendedConfig != "" {
+	if extended && sec.ExtendedConfig != "" {
 		out["ExtendedConfig"] = sec.ExtendedConfig
 	}
-	return out, nil
+	return out, true
 }
 
 func (s *Server) describeSecret(get func(string) string) (map[string]any, *fakegw.Error) {

@@ -11,8 +11,13 @@
 //	client, err := srv.Client()
 //	out, err := client.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: "db-password"})
 //
-// It serves GetSecretValue, DescribeSecret, ListSecretVersionIds and
-// ListSecrets. The listings page as KMS documents (PageNumber from 1,
+// It serves GetSecretValue, DescribeSecret, ListSecretVersionIds,
+// ListSecrets and BatchGetSecretValue. The batch takes SecretsList as KMS
+// documents it (a JSON array of 1 to 20 {SecretName, VersionStage,
+// VersionId, FetchExtendedConfig} items, the flag the string "true" or
+// "false") by GET or POST, and answers each secret, stage or version it
+// does not hold with an item of Errors (Forbidden.ResourceNotFound, 404)
+// while the request itself succeeds. The listings page as KMS documents (PageNumber from 1,
 // PageSize 1-100, default 10 for secrets and 20 for versions), list
 // secrets in name order and versions in the order PutSecret gave them,
 // and leave out versions without stages unless IncludeDeprecated is set.
