@@ -381,7 +381,7 @@ func TestCacheFleetPreloadThrottled(t *testing.T) {
 		client, err := kms.New(kms.Options{
 			Endpoint: srv.URL, Credentials: srv.Credentials(),
 			HTTPClient: countingDoer{hc, &requests[i]},
-			Retryer: retry.NewStandard(retry.StandardOptions{Now: clk.Now, Sleep: clk.Sleep}),
+			Retryer:    retry.NewStandard(retry.StandardOptions{Now: clk.Now, Sleep: clk.Sleep}),
 		})
 		require.NoError(t, err)
 		caches[i] = kms.NewCache(client, kms.CacheOptions{Clock: clk.Now})
