@@ -9,108 +9,106 @@ import (
 	"time"
 )
 
-// ErrCacheClosed is returned by a Cache after Close.
+// ErrCacheClosed is returned by a [Cache] after [Cache.Close].
 var ErrCacheClosed = errors.New("kms: cache closed")
 
-// CacheOptions configure a Cache. Zero values take the defaults; negative
-// durations count as zero unless a field says otherwise.
+// CacheOptions configure a [Cache]. Zero values take the defaults;
+// negative durations count as zero unless a field says otherwise.
 type CacheOptions struct {
-	// TTL is how long a fetched value is served without asking KMS again.
-	// Each fetch draws its own expiry uniformly within TTL +-10%, so caches
-	// built together (a deploy) do not refresh together. Default 5 minutes;
-	// at most 100 years (as is MaxStale).
+	// TTL is how long a fetched value is fresh: served without asking KMS
+	// again. Each fetch draws its own expiry uniformly within TTL +-10%, so
+	// caches built together (a deploy) do not refresh together. Default 5
+	// minutes; at most 100 years (as is MaxStale).
 	TTL time.Duration
 	// RefreshAhead: a hit this close to expiry returns the cached value and
 	// starts one background fetch, so busy secrets never expire on a caller.
 	// Default TTL/10. Negative turns it off. A value of TTL/2 or more is
-	// taken as TTL/2, so a value is always served for a while before it is
-	// refreshed.
+	// taken as TTL/2.
 	RefreshAhead time.Duration
-	// MaxStale is how long past expiry a value may still be served
-	// (stale-while-revalidate): within it, Get returns the last value at
+	// MaxStale is how long past expiry a value is still served, stale
+	// (stale-while-revalidate): within it, a Get returns the last value at
 	// once and one background fetch runs; no caller waits for KMS. Default
-	// 0: never; an expired value is fetched again while the caller waits.
-	// A secret KMS reports deleted is never served stale.
+	// 0: never; an expired value is fetched while the caller waits. A
+	// secret KMS reports deleted is never served stale.
 	MaxStale time.Duration
 	// MaxEntries bounds the cache (one entry per name and stage). When it
 	// is full, a new entry evicts the least recently used of 5 entries
 	// drawn at random (of all of them in a cache of 6 or fewer), so an
-	// insertion costs the same in a cache of any size. Default 1024.
+	// insertion costs the same at any size. Default 1024.
 	MaxEntries int
-	// NegativeTTL caches "not found" (ErrSecretNotFound) for this long.
+	// NegativeTTL caches "not found" ([ErrSecretNotFound]) for this long.
 	// Default 0: not cached. Other errors are never cached.
 	NegativeTTL time.Duration
 	// FetchTimeout bounds one fetch, which runs on the cache's own context
 	// so that a caller who gives up does not cancel it for the others. A
-	// fetch a caller started runs until that caller's deadline if it is
-	// later. Default 30s.
+	// fetch runs at least until the deadline of the caller who started it.
+	// Default 30s.
 	FetchTimeout time.Duration
-	// RefreshInterval, if positive, fetches every entry that holds a value
-	// again about this often (each wait drawn within +-10%), whether or
-	// not anything reads it, so OnChange fires on rotation without any
-	// Get. Each refresh is a background fetch: one attempt, and after a
-	// failure the next one waits the backoff described on Cache. Entries
-	// are refreshed until evicted, invalidated or closed. Default 0: a
-	// value is fetched again only when a Get finds it due. The waits run on
-	// real time, whatever Clock says.
+	// RefreshInterval, if positive, fetches every entry holding a value
+	// again about this often (each wait drawn within +-10%), read or not,
+	// so OnChange fires on rotation without any Get. Each is a background
+	// fetch (one attempt, then the backoff described on [Cache]), until the
+	// entry is evicted or invalidated or the cache closed. The waits run on
+	// real time, whatever Clock says. Default 0: a value is fetched again
+	// only when a Get finds it due.
 	RefreshInterval time.Duration
-	// OnChange, if set, is called once each time a fetch returns a different
-	// VersionID than the value the cache held for that name and stage (not
-	// on the first load, nor after the secret was reported deleted), with
-	// copies of the former and the new value: hook a database pool
-	// reconnect on rotation here. Get(name) is stage "ACSCurrent". See
-	// Cache for the goroutine it runs on and what a panic in it does.
+	// OnChange, if set, is called once each time a fetch returns a
+	// different VersionID than the value the cache held for that name and
+	// stage (not on the first load, nor after the secret was reported
+	// deleted), with copies of the former and the new value: hook a
+	// database pool reconnect on rotation here. Get(name) is stage
+	// "ACSCurrent". See [Cache] for its goroutine and its panics.
 	OnChange func(name, stage string, prev, cur *GetSecretValueOutput)
-	// OnRefreshError, if set, is called each time a background fetch
-	// (refresh ahead, stale-while-revalidate, RefreshInterval) fails, with
-	// the error: the cache goes on serving what it holds, so this is where
-	// a service learns that it is serving an old value and why. It is also
-	// told when OnChange panics. Foreground failures go to the caller
-	// instead.
+	// OnRefreshError, if set, is told each failure of a background fetch
+	// (refresh ahead, stale-while-revalidate, RefreshInterval) and why: the
+	// cache goes on serving what it holds, so this is where a service
+	// learns that its value is getting old. It is also told of a panic in
+	// OnChange. A caller who waited for a fetch gets its failure instead.
 	OnRefreshError func(name, stage string, err error)
 	// Observer, if set, is told each hit, miss, stale serve, fetch and
-	// eviction (see CacheObserver). Nil costs nothing.
+	// eviction ([CacheObserver]). Nil costs nothing.
 	Observer CacheObserver
-	// Clock replaces time.Now as the cache's clock, for tests.
+	// Clock replaces [time.Now] as the cache's clock, for tests.
 	Clock func() time.Time
 }
 
-// Cache serves GetSecretValue results from memory. It is safe for
-// concurrent use. Concurrent misses for one name and stage make one fetch;
-// a caller whose context ends stops waiting while the fetch goes on for the
-// others. Get, GetVersionStage and Refresh return a GetSecretValueOutput of
-// the caller's own (printed with SecretData redacted, as the client's);
-// an error the cache hands out is each caller's own copy too.
+// Cache serves GetSecretValue results from memory, safe for concurrent
+// use. [Cache.Get], [Cache.GetVersionStage] and [Cache.Refresh] return a
+// [GetSecretValueOutput] of the caller's own (printed with SecretData
+// redacted, as the client's); an error the cache hands out is each
+// caller's own copy too. Concurrent misses for one name and stage make one
+// fetch, and a caller whose context ends stops waiting while the fetch goes
+// on for the others. [Cache.Preload] loads many secrets with one request
+// per 20.
 //
-// A value is fresh until its expiry (TTL, jittered), and stale from then
-// until MaxStale later: a stale value is still served, at once, while one
-// background fetch asks KMS for a newer one. A hit within RefreshAhead of
-// expiry also starts a background fetch. A background fetch makes one
-// attempt; after a failure the next one waits a growing, jittered delay
-// (from 1s, doubling, at most a minute) and at least what the service
-// asked for (signer.APIError.RetryAfter, up to an hour). Past MaxStale, or
-// with nothing held, the caller waits for a fetch, which the client
-// retries as for any call.
+// A value is fresh until its expiry (TTL, jittered), then stale for
+// MaxStale: a stale value is still served, at once, while one background
+// fetch asks KMS for a newer one. A hit within RefreshAhead of expiry, and
+// RefreshInterval, start background fetches too. A background fetch makes
+// one attempt; after a failure the next one waits a growing, jittered delay
+// (from 1s, doubling, at most a minute) and at least what the service asked
+// for ([signer.APIError.RetryAfter], up to an hour). Past MaxStale, or with
+// nothing held, the caller waits for a fetch, which the client retries as
+// for any call.
 //
 // Errors: a fetch's failure is returned as the client returned it
-// (errors.Is matches ErrSecretNotFound, signer.ErrThrottled, ...). A caller
-// whose context ends while it waits gets an error naming the operation
-// and the secret that wraps both ctx.Err() and the fetch's last failure
-// so far, e.g. `kms Cache.Get "prod/db": context deadline exceeded (last
-// error: kms GetSecretValue: Throttling ...)`: errors.Is holds for
-// context.DeadlineExceeded and for signer.ErrThrottled.
+// ([errors.Is] matches [ErrSecretNotFound], [ErrThrottled], ...). A caller
+// whose context ends while it waits gets an error that names the operation
+// and the secret and wraps both ctx.Err() and the fetch's last failure so
+// far: `kms Cache.Get "prod/db": context deadline exceeded (last error: kms
+// GetSecretValue: Throttling ...)` matches [context.DeadlineExceeded] and
+// [ErrThrottled].
 //
-// Callbacks: OnChange, OnRefreshError and the CacheEvent of a fetch run on
-// the goroutine that fetched: the cache's own for Get, Refresh and
-// background fetches, the caller's for Preload. Callers waiting for that
-// fetch return after them. Hit, miss, stale and evict events run on the
-// caller's goroutine. No callback runs under the cache's lock, so one may
-// call the cache (not Close). A panic in a callback is recovered and the
-// cache goes on: a panicking OnChange is reported to OnRefreshError as an
-// error naming the secret (to the logger without one); a panicking
-// OnRefreshError or Observer to the client's Options.Logger (slog.Default
-// if it has none). The panic's value is never reported: it may hold a
-// secret.
+// Callbacks: OnChange, OnRefreshError and a fetch's [CacheRefresh] event
+// run on the goroutine that fetched (the cache's own, or the caller's for
+// Preload), before the callers waiting for that fetch return; the other
+// events run on the caller's goroutine. None runs under the cache's lock,
+// so a callback may call the cache (but not Close). A panic in a callback
+// is recovered and the cache goes on: a panic in OnChange is reported to
+// OnRefreshError as an error naming the secret, and one in OnRefreshError
+// or the Observer (or in OnChange without OnRefreshError) to the client's
+// [Options.Logger] ([slog.Default] without one). The panic's value is
+// never reported: it may hold a secret.
 type Cache struct {
 	client *Client
 	opts   CacheOptions
@@ -184,7 +182,8 @@ func noClient[In, Out any](context.Context, *In, ...func(*Options)) (*Out, error
 	return nil, errors.New("kms: Cache has no client")
 }
 
-// Get returns the ACSCurrent value of the named secret; see GetVersionStage.
+// Get returns the ACSCurrent value of the named secret; see
+// [Cache.GetVersionStage].
 func (c *Cache) Get(ctx context.Context, name string) (*GetSecretValueOutput, error) {
 	return c.GetVersionStage(ctx, name, stageCurrent)
 }
@@ -193,10 +192,10 @@ func (c *Cache) Get(ctx context.Context, name string) (*GetSecretValueOutput, er
 // (ACSCurrent, ACSPrevious, or a custom label), as a copy of the caller's
 // own; each stage is its own entry, and "" means ACSCurrent.
 //
-// Errors: ErrCacheClosed after Close; an empty name matches
-// signer.ErrInvalidInput; otherwise what GetSecretValue returned, or, if
-// ctx ended first, an error wrapping ctx.Err() and the fetch's last
-// failure (see Cache).
+// Errors: [ErrCacheClosed] after Close; an empty name matches
+// [ErrInvalidInput]; otherwise what [Client.GetSecretValue] returned, or,
+// if ctx ended first, an error wrapping ctx.Err() and the fetch's last
+// failure (see [Cache]).
 func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSecretValueOutput, error) {
 	if stage == "" {
 		stage = stageCurrent
@@ -212,16 +211,10 @@ func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSe
 		e := v.(*entry)
 		c.touch(e)
 		s := e.state.Load()
-		if kind, due := c.judge(s, c.now()); kind != 0 {
-			var call *fetchCall
-			if due {
-				call = c.revalidate(e, s)
-			}
-			out, err := c.answer(key, s, kind)
-			if call != nil {
-				go c.fetch(e, call, true, time.Time{})
-			}
-			return out, err
+		// Served without the lock, unless a background fetch is due and
+		// none runs yet: miss starts it.
+		if kind, due := c.judge(s, c.now()); kind != 0 && (!due || e.call.Load() != nil) {
+			return c.answer(key, s, kind)
 		}
 	}
 	return c.miss(ctx, key)
@@ -257,8 +250,9 @@ func (c *Cache) answer(key cacheKey, s *entryState, kind CacheEventKind) (*GetSe
 	return copyOutput(s.out), nil
 }
 
-// miss serves key under the lock if a fetch ended since the caller looked,
-// else waits for a fetch: the one running, or a new one.
+// miss takes the lock to serve key: from what the entry holds (a fetch may
+// have ended since the caller looked), starting the background fetch due
+// if none runs; else by waiting for a fetch, the one running or a new one.
 func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -290,20 +284,6 @@ func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, 
 		go c.fetch(e, call, false, deadline(ctx))
 	}
 	return call.wait(ctx, "Get", key.name)
-}
-
-// revalidate makes a background fetch for e, for the caller to run,
-// unless one runs or e changed since the caller read s.
-func (c *Cache) revalidate(e *entry, s *entryState) *fetchCall {
-	if e.call.Load() != nil {
-		return nil // the common case while a refresh runs: no lock
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed.Load() && e.index >= 0 && e.call.Load() == nil && e.state.Load() == s {
-		return c.startFetch(e)
-	}
-	return nil
 }
 
 // Refresh fetches the ACSCurrent value now, whatever the cache holds (for
@@ -356,8 +336,8 @@ func (c *Cache) Invalidate(name string) {
 
 // Close stops background refreshes, waits for the fetches and Preloads
 // under way (which end when their context is cancelled) with their
-// callbacks, and empties the cache. Later calls fail with ErrCacheClosed.
-// Close may be called again.
+// callbacks, and empties the cache. Later calls fail with
+// [ErrCacheClosed]. Close may be called again.
 func (c *Cache) Close() {
 	c.mu.Lock()
 	c.closed.Store(true)
@@ -374,7 +354,7 @@ func (c *Cache) Close() {
 	c.mu.Unlock()
 }
 
-// CacheStats counts what a Cache did since it was built.
+// CacheStats counts what a [Cache] did since it was built.
 type CacheStats struct {
 	Hits      int64 // served from memory within the TTL (including cached not-found)
 	Misses    int64 // callers who waited for a fetch
@@ -385,7 +365,7 @@ type CacheStats struct {
 	Entries   int   // entries held now
 }
 
-// Stats returns the counters.
+// Stats returns the counters, and the entries held.
 func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	n := len(c.all)

@@ -5,13 +5,13 @@ import (
 	"log/slog"
 )
 
-// CacheObserver is told what a Cache does (CacheOptions.Observer): each
-// hit, miss, stale serve, fetch with its outcome, and eviction, by secret
-// name and stage. It never sees a secret value. It is called on the
+// CacheObserver is told what a [Cache] does ([CacheOptions].Observer):
+// each hit, miss, stale serve, fetch with its outcome, and eviction, by
+// secret name and stage. It never sees a secret value. It is called on the
 // goroutine where the event happens, a caller's or the cache's own, never
-// under the cache's lock, so it must be safe for concurrent use and
-// quick; a panic in it is recovered and reported to the client's
-// Options.Logger (see Cache).
+// under the cache's lock, so it must be safe for concurrent use and quick;
+// a panic in it is recovered and reported to the client's
+// [Options.Logger] (see [Cache]).
 type CacheObserver interface {
 	ObserveCache(e CacheEvent)
 }

@@ -61,50 +61,36 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 	}
 }
 
-// revalidate and refreshDue start no fetch for an entry that changed
-// since the hit read it, was dropped, has a fetch running, or whose cache
-// closed: windows no outside test can hit on purpose.
-func TestCacheRevalidateGuards(t *testing.T) {
+// refreshDue starts no fetch for an entry that was dropped, has a fetch
+// running, or whose cache closed: windows no outside test can hit on
+// purpose.
+func TestCacheRefreshDueGuards(t *testing.T) {
 	for _, tc := range []struct {
-		name       string
-		setup      func(c *Cache, e *entry, read *entryState)
-		revalidate int // fetches revalidate starts
-		timer      int // fetches refreshDue starts
+		name  string
+		setup func(c *Cache, e *entry)
+		want  int
 	}{
-		{"due", func(*Cache, *entry, *entryState) {}, 1, 1},
-		{"changed since read", func(_ *Cache, e *entry, _ *entryState) { e.state.Store(&entryState{}) }, 0, 1},
-		{"dropped", func(c *Cache, e *entry, _ *entryState) { c.mu.Lock(); c.remove(e); c.mu.Unlock() }, 0, 0},
-		{"fetch running", func(_ *Cache, e *entry, _ *entryState) { e.call.Store(&fetchCall{}) }, 0, 0},
-		{"closed", func(c *Cache, _ *entry, _ *entryState) { c.closed.Store(true) }, 0, 0},
+		{"due", func(*Cache, *entry) {}, 1},
+		{"dropped", func(c *Cache, e *entry) { c.mu.Lock(); c.remove(e); c.mu.Unlock() }, 0},
+		{"fetch running", func(_ *Cache, e *entry) { e.call.Store(&fetchCall{}) }, 0},
+		{"closed", func(c *Cache, _ *entry) { c.closed.Store(true) }, 0},
 	} {
-		for _, via := range []string{"revalidate", "refreshDue"} {
-			t.Run(tc.name+"/"+via, func(t *testing.T) {
-				c := NewCache(nil, CacheOptions{})
-				defer c.Close()
-				var fetches int
-				SetCacheFetch(c, func(_ context.Context, name, _ string, _ bool) (*GetSecretValueOutput, error) {
-					fetches++
-					return &GetSecretValueOutput{SecretName: name}, nil
-				})
-				c.mu.Lock()
-				e, _ := c.acquire(cacheKey{"db", stageCurrent})
-				c.mu.Unlock()
-				read := &entryState{}
-				e.state.Store(read)
-				tc.setup(c, e, read)
-				want := tc.revalidate
-				if via == "revalidate" {
-					if call := c.revalidate(e, read); call != nil {
-						go c.fetch(e, call, true, time.Time{})
-					}
-				} else {
-					c.refreshDue(e)
-					want = tc.timer
-				}
-				c.wg.Wait()
-				assert.Equal(t, want, fetches)
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewCache(nil, CacheOptions{})
+			defer c.Close()
+			var fetches int
+			SetCacheFetch(c, func(_ context.Context, name, _ string, _ bool) (*GetSecretValueOutput, error) {
+				fetches++
+				return &GetSecretValueOutput{SecretName: name}, nil
 			})
-		}
+			c.mu.Lock()
+			e, _ := c.acquire(cacheKey{"db", stageCurrent})
+			c.mu.Unlock()
+			tc.setup(c, e)
+			c.refreshDue(e)
+			c.wg.Wait()
+			assert.Equal(t, tc.want, fetches)
+		})
 	}
 }
 

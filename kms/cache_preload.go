@@ -15,21 +15,22 @@ type pending struct {
 }
 
 // Preload loads the ACSCurrent value of each named secret into the cache
-// with BatchGetSecretValue, 20 names a request (names given twice count
-// once), on the caller's goroutine and within ctx. A value loaded counts as
-// a fetch: its TTL starts, and OnChange fires if it replaced another
-// version. A Get for one of the names while Preload runs waits for it
-// instead of fetching again; a name a fetch is already running for is left
-// to that fetch and waited for. Preloading more names than MaxEntries
-// keeps the last ones.
+// with [Client.BatchGetSecretValue], 20 names a request (a name given
+// twice counts once), on the caller's goroutine and within ctx: at the
+// start of a service, one request instead of one per secret. A value
+// loaded counts as a fetch: its TTL starts, and OnChange fires if it
+// replaced another version. A Get of one of the names while Preload runs
+// waits for it; a name a fetch is already running for is left to that
+// fetch and waited for. Preloading more names than MaxEntries keeps the
+// last ones.
 //
-// It returns nil when every name loaded, else errors.Join of one
-// BatchError per failed name (errors.As finds each, and its SecretName),
-// each matching the classes GetSecretValue's errors match
-// (ErrSecretNotFound, ErrAccessDenied, ...). A request that fails as a
+// It returns nil when every name loaded, else [errors.Join] of one
+// [BatchError] per failed name ([errors.As] finds each, with its
+// SecretName), each matching the classes GetSecretValue's errors match
+// ([ErrSecretNotFound], [ErrAccessDenied], ...). A request that fails as a
 // whole (throttled until ctx ended, say) fails each of its names with its
-// error. An empty name fails before anything is sent (ErrInvalidInput);
-// after Close, ErrCacheClosed.
+// error. An empty name fails before anything is sent ([ErrInvalidInput]);
+// after Close, [ErrCacheClosed].
 func (c *Cache) Preload(ctx context.Context, names ...string) error {
 	if ctx == nil {
 		ctx = context.Background()

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alisecret/alisecret-go/kms"
+	"github.com/alisecret/alisecret-go/kms/kmstest"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -200,4 +201,30 @@ func TestCachePreloadARN(t *testing.T) {
 	out, err := cache.Get(ctx, arn)
 	require.NoError(t, err)
 	assert.Equal(t, "by-arn", out.SecretData)
+}
+
+// On kmstest, through the client: one request for the batch, and each
+// failed name's error in the class GetSecretValue's would be in.
+func TestCachePreloadOnKMSTest(t *testing.T) {
+	srv, cache, _ := newCache(t, kms.CacheOptions{})
+	srv.PutSecretValue("app/db", "pg")
+	srv.PutSecretValue("app/key", "ak")
+	err := cache.Preload(ctx, "app/db", "app/missing", "app/key")
+	failed := failedNames(t, err)
+	require.Len(t, failed, 1)
+	require.ErrorIs(t, failed["app/missing"], kms.ErrSecretNotFound)
+	assert.Contains(t, failed["app/missing"].Error(), `secret "app/missing": kms BatchGetSecretValue: Forbidden.ResourceNotFound`)
+	assert.Equal(t, 1, srv.Requests())
+	assert.Equal(t, "pg", value(t, cache, "app/db"))
+	assert.Equal(t, "ak", value(t, cache, "app/key"))
+	assert.Equal(t, 1, srv.Requests(), "both served from memory")
+
+	srv.FailNext(kmstest.Fault{Status: 403, Code: "Forbidden.NoPermission", Message: "denied"})
+	err = cache.Preload(ctx, "app/db", "app/key")
+	failed = failedNames(t, err)
+	require.Len(t, failed, 2, "a failed request fails each of its names")
+	for _, e := range failed {
+		require.ErrorIs(t, e, kms.ErrAccessDenied)
+	}
+	assert.Equal(t, "pg", value(t, cache, "app/db"), "a failed Preload leaves the values held")
 }
