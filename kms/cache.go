@@ -342,13 +342,10 @@ func (c *Cache) Close() {
 	c.mu.Lock()
 	c.closed.Store(true)
 	c.cancel()
-	for _, e := range c.all {
-		e.stopTimer()
-	}
 	c.mu.Unlock()
 	c.wg.Wait()
 	c.mu.Lock()
-	for len(c.all) > 0 {
+	for len(c.all) > 0 { // remove stops each refresh timer
 		c.remove(c.all[len(c.all)-1])
 	}
 	c.mu.Unlock()
