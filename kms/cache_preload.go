@@ -102,7 +102,7 @@ func (c *Cache) preloadBatch(ctx context.Context, batch []pending) []error {
 		}
 		c.finish(p.e, p.call, v, ferr, false)
 		if ferr != nil {
-			errs = append(errs, BatchError{SecretName: name, Err: ferr})
+			errs = append(errs, BatchError{SecretName: name, Err: callersError(ferr)})
 		}
 	}
 	return errs

@@ -84,6 +84,21 @@ func TestCachePreload(t *testing.T) {
 	assert.Len(t, f.batchNames(), 3+3, "43 names, 3 requests; none for no names")
 }
 
+// The error Preload returns is the caller's own: changing it changes
+// nothing the cache holds.
+func TestCachePreloadErrorIsTheCallersOwn(t *testing.T) {
+	f := newFakeKMS()
+	f.failing = map[string]error{"app/missing": notFound}
+	cache, _ := fakeCache(t, f, kms.CacheOptions{NegativeTTL: time.Minute})
+	var ae *kms.APIError
+	require.ErrorAs(t, cache.Preload(ctx, "app/missing"), &ae)
+	ae.Code = "Changed"
+	_, err := cache.Get(ctx, "app/missing")
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "Forbidden.ResourceNotFound", ae.Code, "the cached not-found is intact")
+	assert.Len(t, f.batchNames(), 1, "served from the negative cache")
+}
+
 // A request that fails as a whole fails each of its names with its error.
 func TestCachePreloadWholeRequestFails(t *testing.T) {
 	f := newFakeKMS()
