@@ -204,46 +204,66 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
+	values, err := fetchAll(ctx, request{kms: ks, sae: ss, prefixes: kmsPrefixes, region: *region,
+		kmsEndpoint: *kmsEndpoint, saeEndpoint: *saeEndpoint, decode: *decode})
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	return mergeEnv(environ, values), argv, 0
+}
+
+// request is what the flags ask for.
+type request struct {
+	kms                      []kmsSpec
+	sae                      []saeSpec
+	prefixes                 []string
+	region                   string
+	kmsEndpoint, saeEndpoint string
+	decode                   bool
+}
+
+// fetchAll reads every secret r names, by variable.
+func fetchAll(ctx context.Context, r request) (map[string]string, error) {
 	values := map[string]string{}
-	if len(ks)+len(kmsPrefixes) > 0 {
-		c, err := kms.New(kms.Options{Region: *region, Endpoint: *kmsEndpoint, UserAgent: "secretenv"})
+	if len(r.kms)+len(r.prefixes) > 0 {
+		c, err := kms.New(kms.Options{Region: r.region, Endpoint: r.kmsEndpoint, UserAgent: "secretenv"})
 		if err != nil {
-			return fail(1, "%v", err)
+			return nil, err
 		}
 		taken := map[string]bool{}
-		for _, s := range ks {
+		for _, s := range r.kms {
 			taken[s.env] = true
 		}
-		for _, s := range ss {
+		for _, s := range r.sae {
 			taken[s.env] = true
 		}
-		listed, err := listPrefixes(ctx, c, kmsPrefixes, taken)
+		listed, err := listPrefixes(ctx, c, r.prefixes, taken)
 		if err != nil {
-			return fail(1, "%v", err)
+			return nil, err
 		}
 		cache := kms.NewCache(c, kms.CacheOptions{})
 		defer cache.Close()
-		if err := fetchKMS(ctx, cache, append(ks, listed...), values); err != nil {
-			return fail(1, "%v", err)
+		if err := fetchKMS(ctx, cache, append(r.kms, listed...), values); err != nil {
+			return nil, err
 		}
 	}
-	if len(ss) > 0 {
-		c, err := sae.New(sae.Options{Region: *region, Endpoint: *saeEndpoint, UserAgent: "secretenv"})
+	if len(r.sae) > 0 {
+		c, err := sae.New(sae.Options{Region: r.region, Endpoint: r.saeEndpoint, UserAgent: "secretenv"})
 		if err != nil {
-			return fail(1, "%v", err)
+			return nil, err
 		}
-		for _, s := range ss {
-			v, err := fetchSAE(ctx, c, s, *decode)
+		for _, s := range r.sae {
+			v, err := fetchSAE(ctx, c, s, r.decode)
 			if err == nil {
 				err = settable(v)
 			}
 			if err != nil {
-				return fail(1, "%s: SAE secret %s: %v", s.env, s.ref(), err)
+				return nil, fmt.Errorf("%s: SAE secret %s: %w", s.env, s.ref(), err)
 			}
 			values[s.env] = v
 		}
 	}
-	return mergeEnv(environ, values), argv, 0
+	return values, nil
 }
 
 // fetchKMS reads the KMS secrets into values: the ACSCurrent ones with one
