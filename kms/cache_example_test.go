@@ -2,6 +2,7 @@ package kms_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -34,20 +35,49 @@ func ExampleCache_rotation() {
 	ctx := context.Background()
 
 	out, _ := cache.Get(ctx, "prod/db-password")
-	fmt.Println("connect with version", out.VersionID())
+	fmt.Println("connect with version", out.VersionID)
 
 	// The rotation: v2 becomes current.
 	_ = srv.PutSecret(kmstest.Secret{Name: "prod/db-password", Versions: []kmstest.Version{
 		version("v1", "ACSPrevious", "first"), version("v2", "ACSCurrent", "second")}})
 	out, _ = cache.Get(ctx, "prod/db-password")
-	fmt.Println("within the TTL:", out.VersionID())
+	fmt.Println("within the TTL:", out.VersionID)
 
 	now = now.Add(2 * time.Minute)
 	out, _ = cache.Get(ctx, "prod/db-password")
-	fmt.Println("after the TTL:", out.VersionID())
+	fmt.Println("after the TTL:", out.VersionID)
 	// Output:
 	// connect with version v1
 	// within the TTL: v1
 	// prod/db-password ACSCurrent rotated from v1 to v2: reconnecting
 	// after the TTL: v2
+}
+
+// At start, a service loads its secrets with one request (20 secrets a
+// request) and stops with an error naming each one that failed.
+func ExampleCache_Preload() {
+	srv := kmstest.NewServer()
+	defer srv.Close()
+	srv.PutSecretValue("prod/db-password", "pg-s3cr3t")
+	srv.PutSecretValue("prod/api-key", "ak-s3cr3t")
+	client, _ := srv.Client()
+	cache := kms.NewCache(client, kms.CacheOptions{})
+	defer cache.Close()
+	ctx := context.Background()
+
+	if err := cache.Preload(ctx, "prod/db-password", "prod/api-key"); err != nil {
+		fmt.Println("not starting:", err)
+		return
+	}
+	out, _ := cache.Get(ctx, "prod/db-password") // from memory
+	fmt.Println("requests:", srv.Requests(), "version:", out.VersionID != "")
+
+	err := cache.Preload(ctx, "prod/api-key", "prod/typo")
+	var failed kms.BatchError
+	if errors.As(err, &failed) && errors.Is(err, kms.ErrSecretNotFound) {
+		fmt.Println("not found:", failed.SecretName)
+	}
+	// Output:
+	// requests: 1 version: true
+	// not found: prod/typo
 }

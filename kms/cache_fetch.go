@@ -3,51 +3,75 @@ package kms
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// entry is one cached name and stage. Hits read it without a lock: state
-// is an immutable snapshot swapped whole, under Cache.mu.
-type entry struct {
-	key   cacheKey
-	state atomic.Pointer[entryState] // nil until the first fetch ends
-	call  atomic.Pointer[fetchCall]  // the fetch running, if any; set under Cache.mu
-	used  atomic.Uint64              // Cache.epoch when last used
-
-	failures int  // failed fetches in a row; Cache.mu
-	removed  bool // dropped from the map; Cache.mu
-}
-
-// entryState is what an entry holds; never changed once published.
-type entryState struct {
-	out        *GetSecretValueOutput // the value, served read-only as a CachedSecret; nil if none
-	notFound   error                 // cached ErrSecretNotFound, served until expires
-	expires    time.Time             // end of the (jittered) TTL
-	refreshAt  time.Time             // a hit from here on starts a background fetch
-	staleUntil time.Time             // expires + MaxStale
-	retryAt    time.Time             // after a failure: no background fetch before this
-}
-
+// fetchCall is one fetch for an entry, which every caller who needs it
+// waits for.
 type fetchCall struct {
 	done chan struct{}
 	out  *GetSecretValueOutput // set before done is closed
 	err  error
+
+	mu   sync.Mutex
+	last error // the latest failed attempt's error, while the fetch goes on
 }
 
-// wait returns the call's result or ctx's error.
-func (f *fetchCall) wait(ctx context.Context) (CachedSecret, error) {
+// wait returns the call's result, or, when ctx ends first, an error that
+// names the operation and wraps ctx's error and the last failure so far.
+func (f *fetchCall) wait(ctx context.Context, op, name string) (*GetSecretValueOutput, error) {
 	select {
 	case <-f.done:
 	case <-ctx.Done():
-		return CachedSecret{}, ctx.Err()
+		f.mu.Lock()
+		last := f.last
+		f.mu.Unlock()
+		if last == nil {
+			return nil, fmt.Errorf("kms Cache.%s %q: %w", op, name, ctx.Err())
+		}
+		return nil, fmt.Errorf("kms Cache.%s %q: %w (last error: %w)", op, name, ctx.Err(), callersError(last))
 	}
 	if f.err != nil {
-		return CachedSecret{}, callersError(f.err)
+		return nil, callersError(f.err)
 	}
-	return CachedSecret{f.out}, nil
+	return copyOutput(f.out), nil
+}
+
+// record is a per-call option that puts the fetch in front of the
+// client's Observer (kept) to learn why each attempt failed.
+func (f *fetchCall) record(o *Options) { o.Observer = attemptRecorder{next: o.Observer, call: f} }
+
+type attemptRecorder struct {
+	next Observer
+	call *fetchCall
+}
+
+func (r attemptRecorder) StartCall(ctx context.Context, ci CallInfo) context.Context {
+	if r.next != nil {
+		return r.next.StartCall(ctx, ci)
+	}
+	return ctx
+}
+
+func (r attemptRecorder) ObserveAttempt(ctx context.Context, a AttemptInfo) {
+	if a.Err != nil {
+		r.call.mu.Lock()
+		r.call.last = a.Err
+		r.call.mu.Unlock()
+	}
+	if r.next != nil {
+		r.next.ObserveAttempt(ctx, a)
+	}
+}
+
+func (r attemptRecorder) EndCall(ctx context.Context, ci CallInfo, err error) {
+	if r.next != nil {
+		r.next.EndCall(ctx, ci, err)
+	}
 }
 
 // callersError returns err for one caller: an *APIError (the error of
@@ -75,32 +99,35 @@ const (
 // a value must not add its client's retries to a struggling service.
 func oneAttempt(o *Options) { o.RetryMaxAttempts = 1 }
 
-func (c *Cache) fetchFromKMS(ctx context.Context, key cacheKey, background bool) (*GetSecretValueOutput, error) {
-	if c.client == nil {
-		return nil, errors.New("kms: Cache has no client")
-	}
-	in := &GetSecretValueInput{SecretName: key.name, VersionStage: key.stage}
-	if background {
-		return c.client.GetSecretValue(ctx, in, oneAttempt)
-	}
-	return c.client.GetSecretValue(ctx, in)
+// deadline is ctx's deadline, zero without one.
+func deadline(ctx context.Context) time.Time {
+	d, _ := ctx.Deadline()
+	return d
 }
 
-// startFetch runs one fetch for e in the background; c.mu is held and the
-// cache is open.
-func (c *Cache) startFetch(e *entry, background bool) *fetchCall {
+// startFetch makes call e's fetch, which the caller then runs with
+// go c.fetch once it has told the Observer why (a miss, a hit that found
+// the value due), so that the fetch's event comes after that one; c.mu is
+// held and the cache is open.
+func (c *Cache) startFetch(e *entry) *fetchCall {
 	call := &fetchCall{done: make(chan struct{})}
 	e.call.Store(call)
 	c.wg.Add(1)
-	go c.fetch(e, call, background)
 	return call
 }
 
-func (c *Cache) fetch(e *entry, call *fetchCall, background bool) {
+// fetch runs call; until is the deadline of the caller who asked.
+func (c *Cache) fetch(e *entry, call *fetchCall, background bool, until time.Time) {
 	defer c.wg.Done()
 	c.stats.fetches.Add(1)
-	ctx, cancel := context.WithTimeout(c.ctx, c.opts.FetchTimeout)
-	out, err := c.fetchFn(ctx, e.key, background)
+	// FetchTimeout keeps a hung fetch from holding its entry for ever; it
+	// never cuts off the caller who is waiting for this one.
+	ctx, cancel := context.WithTimeout(c.ctx, max(c.opts.FetchTimeout, time.Until(until)))
+	optFns := []func(*Options){call.record}
+	if background {
+		optFns = append(optFns, oneAttempt)
+	}
+	out, err := c.fetchFn(ctx, &GetSecretValueInput{SecretName: e.key.name, VersionStage: e.key.stage}, optFns...)
 	cancel()
 	switch {
 	case err != nil && c.ctx.Err() != nil:
@@ -108,21 +135,34 @@ func (c *Cache) fetch(e *entry, call *fetchCall, background bool) {
 	case err == nil && out == nil:
 		err = errors.New("kms: cache fetch returned no value")
 	}
-	now := c.now()
+	c.finish(e, call, out, err, background)
+}
+
+// finish stores the outcome of a fetch in e, tells the callbacks and
+// wakes the callers waiting for call.
+func (c *Cache) finish(e *entry, call *fetchCall, out *GetSecretValueOutput, err error, background bool) {
 	c.mu.Lock()
 	prev := e.state.Load()
-	e.state.Store(c.nextState(e, prev, out, err, now))
+	if !c.closed.Load() && e.index >= 0 {
+		now := c.now()
+		e.state.Store(c.settle(e, prev, out, err, now))
+		c.schedule(e, now)
+	}
 	c.mu.Unlock()
 	call.out, call.err = out, err
-	if err == nil && c.opts.OnChange != nil && prev != nil && prev.out != nil && prev.out.VersionID != out.VersionID {
-		c.opts.OnChange(e.key.name, e.key.stage, CachedSecret{prev.out}.Output(), CachedSecret{out}.Output())
+	c.observe(CacheEvent{Kind: CacheRefresh, Name: e.key.name, Stage: e.key.stage, Err: callersError(err), Background: background})
+	if err == nil && prev != nil && prev.out != nil && prev.out.VersionID != out.VersionID {
+		c.changed(e.key, prev.out, out)
+	}
+	if err != nil && background {
+		c.refreshFailed(e.key, err)
 	}
 	e.call.Store(nil)
 	close(call.done)
 }
 
-// nextState is what e holds after a fetch; c.mu is held.
-func (c *Cache) nextState(e *entry, prev *entryState, out *GetSecretValueOutput, err error, now time.Time) *entryState {
+// settle is what e holds after a fetch; c.mu is held.
+func (c *Cache) settle(e *entry, prev *entryState, out *GetSecretValueOutput, err error, now time.Time) *entryState {
 	switch {
 	case err == nil:
 		e.failures = 0
@@ -142,6 +182,32 @@ func (c *Cache) nextState(e *entry, prev *entryState, out *GetSecretValueOutput,
 	}
 	next.retryAt = now.Add(c.retryDelay(e.failures, err))
 	return next
+}
+
+// schedule sets e's RefreshInterval timer after a fetch: the interval,
+// jittered, or after a failure the backoff settle chose. An entry holding
+// no value gets none. c.mu is held.
+func (c *Cache) schedule(e *entry, now time.Time) {
+	e.stopTimer()
+	s := e.state.Load()
+	if c.opts.RefreshInterval <= 0 || s.out == nil {
+		return
+	}
+	d := c.jitter(c.opts.RefreshInterval)
+	if e.failures > 0 {
+		d = s.retryAt.Sub(now)
+	}
+	e.timer = c.afterFunc(d, func() { c.refreshDue(e) })
+}
+
+// refreshDue starts e's RefreshInterval fetch, unless a fetch runs (its
+// end sets the next timer) or e is gone.
+func (c *Cache) refreshDue(e *entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed.Load() && e.index >= 0 && e.call.Load() == nil {
+		go c.fetch(e, c.startFetch(e), true, time.Time{})
+	}
 }
 
 // jitter spreads d uniformly over [0.9d, 1.1d).

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 
 	"github.com/alisecret/alisecret-go/kms"
 	"github.com/alisecret/alisecret-go/kms/kmstest"
+	"github.com/alisecret/alisecret-go/retry"
 )
 
 // The fleet tests run many caches on one fake clock, as replicas of a
@@ -82,7 +86,7 @@ func step(t *testing.T, g *gateway, caches []*kms.Cache, d time.Duration) []stri
 			if out, err := c.Get(ctx, "db"); err != nil {
 				got[i] = "error: " + err.Error()
 			} else {
-				got[i] = out.SecretData()
+				got[i] = out.SecretData
 			}
 		}
 	})
@@ -236,4 +240,196 @@ func TestCacheFleetRotation(t *testing.T) {
 	}
 	t.Logf("%d caches, %d requests for the rotation", n, srv.Requests()-n)
 	assert.Equal(t, 2*n, srv.Requests(), "one load and one refresh each")
+}
+
+// simClock is virtual time for a fleet whose replicas make real requests
+// over loopback: every wait goes through Sleep, and the clock moves only
+// when no replica is running, to the earliest wake-up (plus a quantum, to
+// wake the replicas due within it together; none is woken early). The
+// gateway's rate limit, the retry policy and the deadlines all read Now,
+// so simulated seconds cost only the requests' real time.
+type simClock struct {
+	quantum time.Duration
+
+	mu       sync.Mutex
+	now      time.Time
+	running  int
+	sleepers []*sleeper // unordered
+}
+
+type sleeper struct {
+	wake time.Time
+	ch   chan struct{}
+}
+
+func (c *simClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Go runs f as a replica.
+func (c *simClock) Go(wg *sync.WaitGroup, f func()) {
+	c.mu.Lock()
+	c.running++
+	c.mu.Unlock()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.running--
+			c.advance()
+		}()
+		f()
+	}()
+}
+
+// Sleep is a retry.StandardOptions.Sleep on virtual time.
+func (c *simClock) Sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	c.mu.Lock()
+	s := &sleeper{wake: c.now.Add(d), ch: make(chan struct{})}
+	c.sleepers = append(c.sleepers, s)
+	c.running--
+	c.advance()
+	c.mu.Unlock()
+	select {
+	case <-s.ch:
+		return true
+	case <-ctx.Done():
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if i := slices.Index(c.sleepers, s); i >= 0 { // not woken: leave the queue
+			c.sleepers = slices.Delete(c.sleepers, i, i+1)
+			c.running++
+		}
+		return false
+	}
+}
+
+// advance moves the clock when every replica sleeps; c.mu is held.
+func (c *simClock) advance() {
+	if c.running > 0 || len(c.sleepers) == 0 {
+		return
+	}
+	first := slices.MinFunc(c.sleepers, func(a, b *sleeper) int { return a.wake.Compare(b.wake) })
+	until := first.wake.Add(c.quantum)
+	c.now = first.wake
+	c.sleepers = slices.DeleteFunc(c.sleepers, func(s *sleeper) bool {
+		if s.wake.After(until) {
+			return false
+		}
+		c.now = maxTime(c.now, s.wake)
+		c.running++
+		close(s.ch)
+		return true
+	})
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// virtualDeadline has a deadline on the virtual clock: the retry policy
+// sees it, but it never expires in real time.
+type virtualDeadline struct {
+	context.Context
+	deadline time.Time
+}
+
+func (v virtualDeadline) Deadline() (time.Time, bool) { return v.deadline, true }
+
+// countingDoer counts the requests of one replica.
+type countingDoer struct {
+	hc *http.Client
+	n  *atomic.Int64
+}
+
+func (d countingDoer) Do(r *http.Request) (*http.Response, error) {
+	d.n.Add(1)
+	return d.hc.Do(r)
+}
+
+// 400 replicas started together, each with its own client and cache,
+// call Preload once for their 3 secrets against a gateway admitting 300
+// requests a second (429 Rejected.Throttling above): every secret loads
+// within 2.5s of virtual time, with at most 1.3 requests per replica.
+// Under -race, a quarter of the replicas and of the rate: the same
+// dynamics.
+func TestCacheFleetPreloadThrottled(t *testing.T) {
+	scale := map[bool]int{false: 1, true: 4}[raceBuild]
+	replicas, rate := 400/scale, 300.0/float64(scale)
+	names := []string{"app/db", "app/api-key", "app/tls"}
+	start := time.Now().Truncate(time.Second)
+	clk := &simClock{now: start, quantum: 10 * time.Millisecond}
+	srv := kmstest.NewServer(kmstest.WithClock(clk.Now), kmstest.WithRateLimit(kmstest.RateLimit{Rate: rate}))
+	t.Cleanup(srv.Close)
+	for _, n := range names {
+		srv.PutSecretValue(n, "value-of-"+n)
+	}
+	hc := srv.HTTPClient()
+	requests := make([]atomic.Int64, replicas)
+	caches := make([]*kms.Cache, replicas)
+	for i := range caches {
+		client, err := kms.New(kms.Options{
+			Endpoint: srv.URL, Credentials: srv.Credentials(),
+			HTTPClient: countingDoer{hc, &requests[i]},
+			Retryer:    retry.NewStandard(retry.StandardOptions{Now: clk.Now, Sleep: clk.Sleep}),
+		})
+		require.NoError(t, err)
+		caches[i] = kms.NewCache(client, kms.CacheOptions{Clock: clk.Now})
+		t.Cleanup(caches[i].Close)
+	}
+
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		last   time.Duration
+		failed []error
+	)
+	ctx := virtualDeadline{context.Background(), start.Add(30 * time.Second)}
+	for i, c := range caches {
+		clk.Go(&wg, func() {
+			err := c.Preload(ctx, names...)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed = append(failed, fmt.Errorf("replica %d: %w", i, err))
+				return
+			}
+			last = max(last, clk.Now().Sub(start))
+		})
+	}
+	wg.Wait()
+	for _, err := range failed[:min(len(failed), 3)] {
+		t.Log(err)
+	}
+	require.Empty(t, failed)
+	var total int64
+	for i := range requests {
+		total += requests[i].Load()
+	}
+	perReplica := float64(total) / float64(replicas)
+	t.Logf("%d replicas x %d secrets at %.0f req/s: all loaded at %v (virtual), %d requests (%.2f per replica), %d shed",
+		replicas, len(names), rate, last, total, perReplica, srv.Throttled())
+	assert.LessOrEqual(t, last, 2500*time.Millisecond)
+	assert.LessOrEqual(t, perReplica, 1.3)
+	assert.Equal(t, int(total), srv.Requests())
+
+	// Every value is in memory: serving them sends nothing.
+	for _, c := range caches {
+		for _, n := range names {
+			out, err := c.Get(ctx, n)
+			require.NoError(t, err)
+			require.Equal(t, "value-of-"+n, out.SecretData)
+		}
+	}
+	assert.Equal(t, int(total), srv.Requests(), "no request after Preload")
 }

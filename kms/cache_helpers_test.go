@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,16 +15,68 @@ import (
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 )
 
-// clock is a controllable time source.
-type clock struct{ ns atomic.Int64 }
+// clock is a controllable time source with timers: Advance runs, on the
+// caller's goroutine, every timer due by the new time.
+type clock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers map[*fakeTimer]bool
+}
+
+type fakeTimer struct {
+	at time.Time
+	f  func()
+}
 
 func newClock() *clock {
-	c := &clock{}
-	c.ns.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
-	return c
+	return &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), timers: map[*fakeTimer]bool{}}
 }
-func (c *clock) Now() time.Time          { return time.Unix(0, c.ns.Load()) }
-func (c *clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// AfterFunc is a kms.SetCacheTimers timer on the clock.
+func (c *clock) AfterFunc(d time.Duration, f func()) func() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &fakeTimer{at: c.now.Add(d), f: f}
+	c.timers[t] = true
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		pending := c.timers[t]
+		delete(c.timers, t)
+		return pending
+	}
+}
+
+// Timers returns how many timers are pending.
+func (c *clock) Timers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// Advance moves the clock by d and fires the timers due, earliest first.
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	var due []*fakeTimer
+	for t := range c.timers {
+		if !t.at.After(c.now) {
+			due = append(due, t)
+			delete(c.timers, t)
+		}
+	}
+	c.mu.Unlock()
+	slices.SortFunc(due, func(a, b *fakeTimer) int { return a.at.Compare(b.at) })
+	for _, t := range due {
+		t.f()
+	}
+}
 
 // midJitter makes every expiry exactly TTL after its fetch.
 func midJitter() float64 { return 0.5 }
@@ -45,6 +97,7 @@ func newCache(t *testing.T, o kms.CacheOptions, clientOpts ...func(*kms.Options)
 	o.Clock = clk.Now
 	cache := kms.NewCache(c, o)
 	kms.SetCacheRand(cache, midJitter)
+	kms.SetCacheTimers(cache, clk.AfterFunc)
 	t.Cleanup(cache.Close)
 	return srv, cache, clk
 }
@@ -53,7 +106,7 @@ func value(t *testing.T, cache *kms.Cache, name string) string {
 	t.Helper()
 	out, err := cache.Get(ctx, name)
 	require.NoError(t, err)
-	return out.SecretData()
+	return out.SecretData
 }
 
 // fakeKMS is an injected fetch: version n of every secret is "value-n"
@@ -71,6 +124,9 @@ type fakeKMS struct {
 	background int
 	stages     []string          // VersionStages of the answers; default {ACSCurrent}
 	unparsed   map[string]string // Unparsed of the answers; default nil
+	failing    map[string]error  // names whose fetches fail, and how
+	batchErr   error             // every batch request fails with it while set
+	batches    [][]string        // the names of each batch request
 }
 
 func newFakeKMS() *fakeKMS { return &fakeKMS{version: 1} }
@@ -82,6 +138,9 @@ func (f *fakeKMS) fetch(ctx context.Context, name, stage string, background bool
 		f.background++
 	}
 	version, deleted, err, hold, started := f.version, f.deleted, f.err, f.hold, f.started
+	if err == nil {
+		err = f.failing[name]
+	}
 	stages, unparsed := f.stages, maps.Clone(f.unparsed)
 	f.mu.Unlock()
 	if started != nil {
@@ -107,6 +166,38 @@ func (f *fakeKMS) fetch(ctx context.Context, name, stage string, background bool
 		VersionID: fmt.Sprintf("v-%d", version), VersionStages: append([]string(nil), stages...), Unparsed: unparsed}, nil
 }
 
+// batch answers a Preload as BatchGetSecretValue would, one fetch per
+// secret: a failing secret goes to Errors.
+func (f *fakeKMS) batch(ctx context.Context, in *kms.BatchGetSecretValueInput) (*kms.BatchGetSecretValueOutput, error) {
+	names := make([]string, len(in.Secrets))
+	for i, s := range in.Secrets {
+		names[i] = s.SecretName
+	}
+	f.mu.Lock()
+	f.batches = append(f.batches, names)
+	batchErr := f.batchErr
+	f.mu.Unlock()
+	if batchErr != nil {
+		return nil, batchErr
+	}
+	out := &kms.BatchGetSecretValueOutput{RequestID: "batch"}
+	for _, name := range names {
+		v, err := f.fetch(ctx, name, "ACSCurrent", false)
+		if err != nil {
+			out.Errors = append(out.Errors, kms.BatchError{SecretName: name, Err: err})
+			continue
+		}
+		out.SecretValues = append(out.SecretValues, *v)
+	}
+	return out, nil
+}
+
+func (f *fakeKMS) batchNames() [][]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.batches)
+}
+
 func (f *fakeKMS) set(fn func(f *fakeKMS)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -126,7 +217,9 @@ func fakeCache(t testing.TB, f *fakeKMS, o kms.CacheOptions) (*kms.Cache, *clock
 	o.Clock = clk.Now
 	cache := kms.NewCache(nil, o)
 	kms.SetCacheFetch(cache, f.fetch)
+	kms.SetCacheBatch(cache, f.batch)
 	kms.SetCacheRand(cache, midJitter)
+	kms.SetCacheTimers(cache, clk.AfterFunc)
 	t.Cleanup(cache.Close)
 	return cache, clk
 }

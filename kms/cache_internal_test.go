@@ -2,7 +2,7 @@ package kms
 
 import (
 	"context"
-	"sync"
+	"fmt"
 	"testing"
 	"time"
 
@@ -33,17 +33,18 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 			c := NewCache(nil, CacheOptions{Clock: func() time.Time { return now }})
 			defer c.Close()
 			var fetches, background int
-			c.fetchFn = func(_ context.Context, key cacheKey, bg bool) (*GetSecretValueOutput, error) {
+			SetCacheFetch(c, func(_ context.Context, name, _ string, bg bool) (*GetSecretValueOutput, error) {
 				fetches++
 				if bg {
 					background++
 				}
-				return &GetSecretValueOutput{SecretName: key.name, SecretData: "fetched", VersionID: "v1"}, nil
-			}
+				return &GetSecretValueOutput{SecretName: name, SecretData: "fetched", VersionID: "v1"}, nil
+			})
 			key := cacheKey{"db", stageCurrent}
 			c.mu.Lock()
 			st := tc.state
-			c.acquire(key).state.Store(&st)
+			e, _ := c.acquire(key)
+			e.state.Store(&st)
 			c.mu.Unlock()
 			out, err := c.miss(context.Background(), key)
 			c.wg.Wait()
@@ -51,7 +52,7 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 				require.ErrorIs(t, err, tc.wantErr)
 			} else {
 				require.NoError(t, err)
-				assert.Equal(t, tc.want, out.SecretData())
+				assert.Equal(t, tc.want, out.SecretData)
 			}
 			assert.Equal(t, tc.background, fetches, "fetches")
 			assert.Equal(t, tc.background, background, "all of them in the background")
@@ -60,74 +61,95 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 	}
 }
 
-// revalidate starts no fetch for an entry that changed since the hit read
-// it, was dropped, or whose cache closed: windows no outside test can hit
-// on purpose.
-func TestCacheRevalidateGuards(t *testing.T) {
+// refreshDue starts no fetch for an entry that was dropped, has a fetch
+// running, or whose cache closed: windows no outside test can hit on
+// purpose.
+func TestCacheRefreshDueGuards(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		setup func(c *Cache, e *entry, read *entryState)
+		setup func(c *Cache, e *entry)
 		want  int
 	}{
-		{"due", func(*Cache, *entry, *entryState) {}, 1},
-		{"changed since read", func(_ *Cache, e *entry, _ *entryState) { e.state.Store(&entryState{}) }, 0},
-		{"dropped", func(c *Cache, e *entry, _ *entryState) { c.mu.Lock(); c.remove(e); c.mu.Unlock() }, 0},
-		{"closed", func(c *Cache, _ *entry, _ *entryState) { c.closed.Store(true) }, 0},
+		{"due", func(*Cache, *entry) {}, 1},
+		{"dropped", func(c *Cache, e *entry) { c.mu.Lock(); c.remove(e); c.mu.Unlock() }, 0},
+		{"fetch running", func(_ *Cache, e *entry) { e.call.Store(&fetchCall{}) }, 0},
+		{"closed", func(c *Cache, _ *entry) { c.closed.Store(true) }, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewCache(nil, CacheOptions{})
 			defer c.Close()
 			var fetches int
-			c.fetchFn = func(_ context.Context, key cacheKey, _ bool) (*GetSecretValueOutput, error) {
+			SetCacheFetch(c, func(_ context.Context, name, _ string, _ bool) (*GetSecretValueOutput, error) {
 				fetches++
-				return &GetSecretValueOutput{SecretName: key.name}, nil
-			}
+				return &GetSecretValueOutput{SecretName: name}, nil
+			})
 			c.mu.Lock()
-			e := c.acquire(cacheKey{"db", stageCurrent})
+			e, _ := c.acquire(cacheKey{"db", stageCurrent})
 			c.mu.Unlock()
-			read := &entryState{}
-			e.state.Store(read)
-			tc.setup(c, e, read)
-			c.revalidate(e, read)
+			tc.setup(c, e)
+			c.refreshDue(e)
 			c.wg.Wait()
 			assert.Equal(t, tc.want, fetches)
 		})
 	}
 }
 
-// Every core on one stripe, the worst case after unlucky GCs: the counts
-// must still add up, so the stripes must add atomically.
-func TestCacheCountersOneStripeManyCores(t *testing.T) {
-	var s cacheCounters
-	s.tokens.New = func() any { return &stripeToken{0} }
-	const goroutines, each = 8, 20000
-	var wg sync.WaitGroup
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func(stale bool) {
-			defer wg.Done()
-			for i := 0; i < each; i++ {
-				s.hit(stale)
+// An insertion into a full cache compares a bounded number of entries,
+// however many the cache holds, and evicts the least recently used of
+// those it drew.
+func TestCacheEvictionDrawsAFew(t *testing.T) {
+	for _, size := range []int{16, 1024, 16384} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			c := NewCache(nil, CacheOptions{MaxEntries: size})
+			defer c.Close()
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			for i := range size {
+				c.acquire(cacheKey{fmt.Sprint(i), stageCurrent})
 			}
-		}(g%2 == 1)
+			// Draw entries 7, 3, 11, 5, 9 of c.all (by position).
+			positions := []int{7, 3, 11, 5, 9}
+			draws := 0
+			c.rand = func() float64 {
+				p := positions[draws%len(positions)]
+				draws++
+				return (float64(p) + 0.5) / float64(len(c.all))
+			}
+			for _, p := range positions {
+				c.all[p].used.Store(uint64(1000 + p)) // 3 is the oldest drawn
+			}
+			c.all[0].used.Store(1) // older, but not drawn
+			want := c.all[3].key
+			e, evicted := c.acquire(cacheKey{"new", stageCurrent})
+			require.Len(t, evicted, 1)
+			assert.Equal(t, want, evicted[0].key, "the least recent of the drawn")
+			assert.Equal(t, evictionDraws, draws, "draws for one eviction")
+			assert.Len(t, c.all, size)
+			_, held := c.entries.Load(want)
+			assert.False(t, held, "evicted from the map")
+			assert.Equal(t, -1, evicted[0].index)
+			for i, x := range c.all {
+				require.Equal(t, i, x.index, "positions stay in step")
+			}
+			assert.Same(t, e, c.all[e.index])
+		})
 	}
-	wg.Wait()
-	hits, stale := s.hot()
-	assert.Equal(t, int64(goroutines/2*each), hits)
-	assert.Equal(t, int64(goroutines/2*each), stale)
-	assert.Equal(t, int64(goroutines/2*each), s.stripes[0].hits.Load(), "all on the one stripe")
 }
 
-// The stripe tokens name the stripes in turn.
-func TestCacheCountersTokensTakeTurns(t *testing.T) {
-	var s cacheCounters
-	s.init()
-	seen := map[uint32]int{}
-	for i := 0; i < 2*counterStripes; i++ {
-		seen[s.tokens.New().(*stripeToken).i]++
+// When every draw is the newcomer, another entry still goes.
+func TestCacheEvictionNeverEvictsTheNewcomer(t *testing.T) {
+	c := NewCache(nil, CacheOptions{MaxEntries: 10})
+	defer c.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range 10 {
+		c.acquire(cacheKey{fmt.Sprint(i), stageCurrent})
 	}
-	assert.Len(t, seen, counterStripes)
-	for i, n := range seen {
-		assert.Equal(t, 2, n, "stripe %d", i)
-	}
+	c.rand = func() float64 { return 0.9999 } // the last position: the newcomer
+	e, evicted := c.acquire(cacheKey{"new", stageCurrent})
+	require.Len(t, evicted, 1)
+	assert.NotSame(t, e, evicted[0])
+	assert.Len(t, c.all, 10)
+	_, held := c.entries.Load(e.key)
+	assert.True(t, held)
 }

@@ -1,166 +1,132 @@
 package kms
 
 import (
-	"hash/maphash"
 	"maps"
-	"math"
-	"sync"
+	"slices"
 	"sync/atomic"
+	"time"
 )
 
-// The map of entries is split in shards, each an immutable map swapped
-// whole on a change (under Cache.mu): a hit reads it without a lock or a
-// write, so hits scale with cores; an insertion copies one shard only.
-const cacheShards = 16
+// entry is one cached name and stage. Hits read it without a lock: state
+// is an immutable snapshot swapped whole under Cache.mu.
+type entry struct {
+	key   cacheKey
+	state atomic.Pointer[entryState] // nil until the first fetch ends
+	call  atomic.Pointer[fetchCall]  // the fetch running, if any; set under Cache.mu
+	used  atomic.Uint64              // Cache.epoch when last used
 
-type shard struct{ m map[cacheKey]*entry }
-
-func (c *Cache) shardOf(name string) *atomic.Pointer[shard] {
-	return &c.shards[maphash.String(c.seed, name)%cacheShards]
+	// Under Cache.mu:
+	index    int         // position in Cache.all; -1 once dropped
+	failures int         // failed fetches in a row
+	timer    func() bool // stops the RefreshInterval timer; nil if none
 }
 
-func (c *Cache) lookup(key cacheKey) *entry { return c.shardOf(key.name).Load().m[key] }
+// entryState is what an entry holds; never changed once published.
+type entryState struct {
+	out        *GetSecretValueOutput // the value, never handed out (callers get copies); nil if none
+	notFound   error                 // cached ErrSecretNotFound, served until expires
+	expires    time.Time             // end of the (jittered) TTL
+	refreshAt  time.Time             // a hit from here on starts a background fetch
+	staleUntil time.Time             // expires + MaxStale
+	retryAt    time.Time             // after a failure: no background fetch before this
+}
 
-// touch marks e used in the current epoch. It writes only on the first use
-// after an insertion, so a hot entry's memory stays shared between cores.
+// copyOutput returns o for one caller, with its slice and map copied.
+func copyOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
+	cp := *o
+	cp.VersionStages = slices.Clone(o.VersionStages)
+	cp.Unparsed = maps.Clone(o.Unparsed)
+	return &cp
+}
+
+// touch marks e used now. The recency clock moves only on insertions, so a
+// hot entry is written once per insertion, not once per hit: its memory
+// stays shared between the cores reading it.
 func (c *Cache) touch(e *entry) {
 	if ep := c.epoch.Load(); e.used.Load() != ep {
 		e.used.Store(ep)
 	}
 }
 
-// acquire returns key's entry, inserting it (and evicting beyond
-// MaxEntries) if needed; c.mu is held.
-func (c *Cache) acquire(key cacheKey) *entry {
-	sh := c.shardOf(key.name)
-	old := sh.Load().m
-	if e := old[key]; e != nil {
-		return e
+// acquire returns key's entry, inserting it if needed, with the entries
+// evicted to make room; c.mu is held.
+func (c *Cache) acquire(key cacheKey) (*entry, []*entry) {
+	if v, ok := c.entries.Load(key); ok {
+		return v.(*entry), nil
 	}
-	m := maps.Clone(old)
-	if m == nil {
-		m = map[cacheKey]*entry{}
-	}
-	e := &entry{key: key}
-	// The newcomer is more recent than all before it and less than any
-	// entry used after it: the epoch moves by two.
+	e := &entry{key: key, index: len(c.all)}
+	// The newcomer is more recent than every entry before it and less than
+	// any entry used after it: the clock moves by two.
 	e.used.Store(c.epoch.Add(2) - 1)
-	m[key] = e
-	sh.Store(&shard{m})
-	c.n++
-	for c.n > c.opts.MaxEntries {
-		c.remove(c.leastRecent(e))
-		c.stats.evictions.Add(1)
+	c.all = append(c.all, e)
+	c.entries.Store(key, e)
+	var evicted []*entry
+	for len(c.all) > c.opts.MaxEntries {
+		old := c.victim(e)
+		c.remove(old)
+		evicted = append(evicted, old)
 	}
-	return e
+	c.stats.evictions.Add(int64(len(evicted)))
+	return e, evicted
 }
 
-// leastRecent returns the entry used longest ago other than keep; c.mu is
-// held. O(entries), paid only by an insertion into a full cache.
-func (c *Cache) leastRecent(keep *entry) *entry {
+// evictionDraws is how many entries an eviction compares.
+const evictionDraws = 5
+
+// victim returns the least recently used of a few entries other than keep,
+// drawn at random (all of them when there are few); c.mu is held and the
+// cache holds at least two entries.
+func (c *Cache) victim(keep *entry) *entry {
 	var oldest *entry
-	least := uint64(math.MaxUint64)
-	for i := range c.shards {
-		for _, e := range c.shards[i].Load().m {
-			if u := e.used.Load(); e != keep && u < least {
-				oldest, least = e, u
-			}
+	consider := func(e *entry) {
+		if e != keep && (oldest == nil || e.used.Load() < oldest.used.Load()) {
+			oldest = e
 		}
+	}
+	if len(c.all) <= evictionDraws+1 {
+		for _, e := range c.all {
+			consider(e)
+		}
+		return oldest
+	}
+	for range evictionDraws {
+		consider(c.all[int(c.rand()*float64(len(c.all)))])
+	}
+	if oldest == nil { // every draw was the newcomer
+		oldest = c.all[(keep.index+1)%len(c.all)]
 	}
 	return oldest
 }
 
+// remove drops e; c.mu is held. A fetch still running for it ends
+// normally, but what it stores is no longer found.
+func (c *Cache) remove(e *entry) {
+	last := len(c.all) - 1
+	moved := c.all[last] // fills e's place
+	c.all[e.index] = moved
+	moved.index = e.index
+	c.all[last] = nil
+	c.all = c.all[:last]
+	c.entries.Delete(e.key)
+	e.index = -1
+	e.stopTimer()
+}
+
 // removeName drops the entries of name, all but stage keep ("" keeps
-// none); c.mu is held.
+// none); c.mu is held. It looks at every entry: it serves Invalidate and
+// Refresh, which rotation hooks call, not every read.
 func (c *Cache) removeName(name, keep string) {
-	for _, e := range c.shardOf(name).Load().m {
-		if e.key.name == name && e.key.stage != keep {
+	for i := len(c.all) - 1; i >= 0; i-- {
+		if e := c.all[i]; e.key.name == name && e.key.stage != keep {
 			c.remove(e)
 		}
 	}
 }
 
-// remove drops e; c.mu is held. A fetch still running for it ends
-// normally but what it stores is no longer found.
-func (c *Cache) remove(e *entry) {
-	sh := c.shardOf(e.key.name)
-	old := sh.Load().m
-	m := maps.Clone(old)
-	delete(m, e.key) // e is the entry under its key: callers found it in the map
-	sh.Store(&shard{m})
-	e.removed = true
-	c.n--
-}
-
-// cacheCounters count events. Hits and stale serves happen on every core
-// at once, so each goes to one of several stripes on cache lines of their
-// own, and a core keeps to one stripe: a token from a sync.Pool (which
-// keeps a free item per P) names the stripe, so a stripe's line stays in
-// one core's cache instead of moving between cores on every hit. A token
-// the pool drops (at a GC) is replaced by one naming the next stripe: no
-// count is lost, since counts live in the stripes, and two cores that end
-// up on one stripe still add atomically.
-type cacheCounters struct {
-	_         [64]byte // off the cache line of the fields before, which hits read
-	stripes   [counterStripes]counterStripe
-	tokens    sync.Pool // *stripeToken
-	nextTok   atomic.Uint32
-	misses    atomic.Int64
-	fetches   atomic.Int64
-	errors    atomic.Int64
-	evictions atomic.Int64
-}
-
-const counterStripes = 8
-
-type stripeToken struct{ i uint32 }
-
-type counterStripe struct {
-	hits, stale atomic.Int64
-	_           [112]byte // two cache lines per stripe: no false sharing, even with adjacent-line prefetch
-}
-
-// init makes each new token name the next stripe.
-func (s *cacheCounters) init() {
-	s.tokens.New = func() any { return &stripeToken{s.nextTok.Add(1) % counterStripes} }
-}
-
-func (s *cacheCounters) hit(stale bool) {
-	t := s.tokens.Get().(*stripeToken)
-	st := &s.stripes[t.i]
-	if stale {
-		st.stale.Add(1)
-	} else {
-		st.hits.Add(1)
+// stopTimer stops e's RefreshInterval timer; Cache.mu is held.
+func (e *entry) stopTimer() {
+	if e.timer != nil {
+		e.timer()
+		e.timer = nil
 	}
-	s.tokens.Put(t)
-}
-
-func (s *cacheCounters) hot() (hits, stale int64) {
-	for i := range s.stripes {
-		hits += s.stripes[i].hits.Load()
-		stale += s.stripes[i].stale.Load()
-	}
-	return hits, stale
-}
-
-// CacheStats counts what a Cache did since it was built.
-type CacheStats struct {
-	Hits      int64 // served from memory within the TTL (including cached not-found)
-	Misses    int64 // callers who waited for a fetch
-	Fetches   int64 // requests to KMS (a foreground one may retry inside the client)
-	Errors    int64 // fetches that failed (not counting not-found)
-	Stale     int64 // values served past expiry under MaxStale
-	Evictions int64 // entries dropped for MaxEntries
-	Entries   int   // entries held now
-}
-
-// Stats returns the counters.
-func (c *Cache) Stats() CacheStats {
-	c.mu.Lock()
-	n := c.n
-	c.mu.Unlock()
-	hits, stale := c.stats.hot()
-	return CacheStats{Hits: hits, Misses: c.stats.misses.Load(), Fetches: c.stats.fetches.Load(),
-		Errors: c.stats.errors.Load(), Stale: stale, Evictions: c.stats.evictions.Load(), Entries: n}
 }

@@ -112,13 +112,13 @@ func ExampleCache() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println(len(out.SecretData()))
+		fmt.Println(len(out.SecretData))
 	}
 	fmt.Println("requests to KMS:", srv.Requests())
 
 	srv.PutSecretValue("prod/api-key", "key-v2-rotated") // a rotation hook would call Refresh
 	out, _ := cache.Refresh(context.Background(), "prod/api-key")
-	fmt.Println(out.VersionStages(), len(out.SecretData()))
+	fmt.Println(out.VersionStages, len(out.SecretData))
 	// Output:
 	// 6
 	// 6

@@ -5,15 +5,17 @@
 //	    -sae REGISTRY_AUTH=cn-hangzhou:prod:registry-auth/.dockerconfigjson \
 //	    -- ./server --port 8080
 //
-// It fetches every secret first; if any fetch fails it exits with status
-// 1 and a message naming the secret, and the command never starts. Values
+// It fetches every secret first (the ACSCurrent KMS values with
+// BatchGetSecretValue, 20 a request, through kms.Cache.Preload); if any
+// fetch fails it exits with status 1 and a message naming the variable
+// and the secret, and the command never starts. Values
 // go only into the command's environment, never to secretenv's own output.
 // On Unix the command replaces secretenv (exec); elsewhere it runs as a
 // child and its exit status is passed on.
 //
 // Specs:
 //
-//	-kms VAR=secret-name[@stage]   KMS GetSecretValue (stage default ACSCurrent)
+//	-kms VAR=secret-name[@stage]   KMS secret value (stage default ACSCurrent)
 //	-kms-prefix PREFIX             every KMS secret whose name starts with PREFIX
 //	-sae VAR=namespace:name        SAE secret by name: the whole data map as JSON
 //	-sae VAR=namespace:name/key    one key's value
@@ -192,45 +194,127 @@ func prepare(ctx context.Context, args, environ []string, stderr io.Writer) ([]s
 		ss = append(ss, s)
 	}
 
+	// Without a region the clients cannot build an endpoint: say which
+	// flag the user left out rather than which field of Options.
+	kmsNeedsRegion := len(ks)+len(kmsPrefixes) > 0 && *kmsEndpoint == ""
+	saeNeedsRegion := len(ss) > 0 && *saeEndpoint == ""
+	if *region == "" && os.Getenv("ALIBABA_CLOUD_REGION_ID") == "" && (kmsNeedsRegion || saeNeedsRegion) {
+		return fail(2, "no region: give -region (or set ALIBABA_CLOUD_REGION_ID)")
+	}
+
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
+	values, err := fetchAll(ctx, request{kms: ks, sae: ss, prefixes: kmsPrefixes, region: *region,
+		kmsEndpoint: *kmsEndpoint, saeEndpoint: *saeEndpoint, decode: *decode})
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	return mergeEnv(environ, values), argv, 0
+}
+
+// request is what the flags ask for.
+type request struct {
+	kms                      []kmsSpec
+	sae                      []saeSpec
+	prefixes                 []string
+	region                   string
+	kmsEndpoint, saeEndpoint string
+	decode                   bool
+}
+
+// fetchAll reads every secret r names, by variable.
+func fetchAll(ctx context.Context, r request) (map[string]string, error) {
 	values := map[string]string{}
-	if len(ks) > 0 {
-		c, err := kms.New(kms.Options{Region: *region, Endpoint: *kmsEndpoint, UserAgent: "secretenv"})
+	if len(r.kms)+len(r.prefixes) > 0 {
+		c, err := kms.New(kms.Options{Region: r.region, Endpoint: r.kmsEndpoint, UserAgent: "secretenv"})
 		if err != nil {
-			return fail(1, "%v", err)
+			return nil, err
 		}
-		for _, s := range ks {
-			out, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: s.name, VersionStage: s.stage})
-			if err != nil {
-				return fail(1, "%s: KMS secret %q: %v", s.env, s.name, err)
-			}
-			values[s.env] = out.SecretData
+		taken := map[string]bool{}
+		for _, s := range r.kms {
+			taken[s.env] = true
+		}
+		for _, s := range r.sae {
+			taken[s.env] = true
+		}
+		listed, err := listPrefixes(ctx, c, r.prefixes, taken)
+		if err != nil {
+			return nil, err
+		}
+		cache := kms.NewCache(c, kms.CacheOptions{})
+		defer cache.Close()
+		if err := fetchKMS(ctx, cache, append(r.kms, listed...), values); err != nil {
+			return nil, err
 		}
 	}
-	if len(ss) > 0 {
-		c, err := sae.New(sae.Options{Region: *region, Endpoint: *saeEndpoint, UserAgent: "secretenv"})
+	if len(r.sae) > 0 {
+		c, err := sae.New(sae.Options{Region: r.region, Endpoint: r.saeEndpoint, UserAgent: "secretenv"})
 		if err != nil {
-			return fail(1, "%v", err)
+			return nil, err
 		}
-		for _, s := range ss {
-			v, err := fetchSAE(ctx, c, s, *decode)
+		for _, s := range r.sae {
+			v, err := fetchSAE(ctx, c, s, r.decode)
+			if err == nil {
+				err = settable(v)
+			}
 			if err != nil {
-				return fail(1, "%s: SAE secret %s: %v", s.env, s.ref(), err)
+				return nil, fmt.Errorf("%s: SAE secret %s: %w", s.env, s.ref(), err)
 			}
 			values[s.env] = v
 		}
 	}
-	if len(kmsPrefixes) > 0 {
-		c, err := kms.New(kms.Options{Region: *region, Endpoint: *kmsEndpoint, UserAgent: "secretenv"})
-		if err != nil {
-			return fail(1, "%v", err)
-		}
-		if err := fetchPrefixes(ctx, c, kmsPrefixes, values); err != nil {
-			return fail(1, "%v", err)
+	return values, nil
+}
+
+// fetchKMS reads the KMS secrets into values: the ACSCurrent ones with one
+// BatchGetSecretValue request per 20 (Cache.Preload), then each from the
+// cache, which fetches the other stages.
+func fetchKMS(ctx context.Context, cache *kms.Cache, specs []kmsSpec, values map[string]string) error {
+	var current []string
+	for _, s := range specs {
+		if s.stage == "" || s.stage == "ACSCurrent" {
+			current = append(current, s.name)
 		}
 	}
-	return mergeEnv(environ, values), argv, 0
+	if err := cache.Preload(ctx, current...); err != nil {
+		var failed kms.BatchError
+		if !errors.As(err, &failed) {
+			return fmt.Errorf("KMS: %w", err)
+		}
+		for _, s := range specs {
+			if s.name == failed.SecretName {
+				return fmt.Errorf("%s: KMS secret %q: %w", s.env, s.name, failed.Err)
+			}
+		}
+		return err
+	}
+	for _, s := range specs {
+		out, err := cache.GetVersionStage(ctx, s.name, s.stage)
+		if errors.Is(err, kms.ErrSecretNotFound) && s.stage != "" {
+			// Not found answers a missing stage as it does a missing
+			// secret: tell them apart for the user.
+			if _, cerr := cache.Get(ctx, s.name); cerr == nil {
+				return fmt.Errorf("%s: KMS secret %q has no version with stage %q", s.env, s.name, s.stage)
+			}
+		}
+		if err == nil {
+			err = settable(out.SecretData)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: KMS secret %q: %w", s.env, s.name, err)
+		}
+		values[s.env] = out.SecretData
+	}
+	return nil
+}
+
+// settable reports a value the environment cannot hold: exec(2) takes
+// NUL-terminated strings, and would fail with a bare "invalid argument".
+func settable(v string) error {
+	if strings.IndexByte(v, 0) >= 0 {
+		return errors.New("the value holds a NUL byte, which an environment variable cannot hold")
+	}
+	return nil
 }
 
 func fetchSAE(ctx context.Context, c *sae.Client, s saeSpec, decode bool) (string, error) {

@@ -135,7 +135,7 @@ func TestFailedFetchStopsBeforeTheCommand(t *testing.T) {
 	require.ErrorAs(t, err, &exitErr)
 	assert.Equal(t, 1, exitErr.ExitCode())
 	assert.NoFileExists(t, marker, "the command must not start")
-	assert.Contains(t, stderr.String(), `secretenv: MISSING: KMS secret "prod/nope": kms GetSecretValue: Forbidden.ResourceNotFound`)
+	assert.Contains(t, stderr.String(), `secretenv: MISSING: KMS secret "prod/nope": kms BatchGetSecretValue: Forbidden.ResourceNotFound`)
 	assert.NotContains(t, stderr.String(), dbPass)
 
 	// An SAE name that is not there: the message names it and the namespace.
@@ -187,4 +187,56 @@ func TestParseSpecs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, saeSpec{env: "R", namespace: "cn-beijing", name: "db-16"}, s, "not all digits: a name")
 	assert.ElementsMatch(t, []string{"A=1", "C=3", "B=new"}, mergeEnv([]string{"A=1", "B=old", "C=3"}, map[string]string{"B": "new"}))
+}
+
+// The messages say what the user typed: the stage, the flag, the variable.
+func TestMessagesNameWhatTheUserTyped(t *testing.T) {
+	f := startFakes(t)
+	f.kms.PutSecretValue("prod/db-password", "second") // the first is now ACSPrevious
+	f.kms.PutSecretValue("prod/nul", "a\x00b")
+	nulID, err := f.sae.PutSecret(saetest.Secret{NamespaceID: "cn-hangzhou:prod", SecretName: "nul", SecretData: map[string]string{"k": "a\x00b"}})
+	require.NoError(t, err)
+	for _, kv := range cleanEnv(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Setenv("ALIBABA_CLOUD_REGION_ID", "")
+	kmsAt, saeAt := []string{"-kms-endpoint", f.kms.URL}, []string{"-sae-endpoint", f.sae.URL}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"a stage the secret has not", append(kmsAt, "-kms", "DB=prod/db-password@ACSPrevius"),
+			1, `secretenv: DB: KMS secret "prod/db-password" has no version with stage "ACSPrevius"`},
+		{"a secret that is not there, at a stage", append(kmsAt, "-kms", "DB=prod/nope@ACSPrevious"),
+			1, `secretenv: DB: KMS secret "prod/nope": kms GetSecretValue: Forbidden.ResourceNotFound`},
+		{"no region for KMS", []string{"-kms", "DB=prod/db-password"},
+			2, "secretenv: no region: give -region (or set ALIBABA_CLOUD_REGION_ID)"},
+		{"no region for SAE", append(kmsAt, "-sae", "R=cn-hangzhou:prod:reg"),
+			2, "secretenv: no region: give -region (or set ALIBABA_CLOUD_REGION_ID)"},
+		{"a NUL byte in a KMS value", append(kmsAt, "-kms", "OK=prod/db-password", "-kms", "BAD=prod/nul"),
+			1, `secretenv: BAD: KMS secret "prod/nul": the value holds a NUL byte, which an environment variable cannot hold`},
+		{"a NUL byte in an SAE value", append(saeAt, "-sae", "S=cn-hangzhou:prod:"+strconv.FormatInt(nulID, 10)+"/k"),
+			1, `secretenv: S: SAE secret ` + strconv.FormatInt(nulID, 10) + ` in cn-hangzhou:prod: the value holds a NUL byte`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			_, argv, code := prepare(context.Background(), append(tc.args, "--", "true"), nil, &stderr)
+			assert.Nil(t, argv, "the command does not start")
+			assert.Equal(t, tc.code, code)
+			assert.Contains(t, stderr.String(), tc.want)
+			assert.NotContains(t, stderr.String(), "Options.Region")
+			assert.NotContains(t, stderr.String(), dbPass)
+		})
+	}
+
+	// The stage that is there, and the region given by flag, work.
+	var stderr bytes.Buffer
+	env, argv, code := prepare(context.Background(), append(kmsAt, "-region", "cn-hangzhou", "-kms", "OLD=prod/db-password@ACSPrevious",
+		"-kms", "NEW=prod/db-password", "--", "true"), nil, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	assert.Equal(t, []string{"true"}, argv)
+	assert.ElementsMatch(t, []string{"OLD=" + dbPass, "NEW=second"}, env)
 }

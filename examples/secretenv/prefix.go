@@ -35,20 +35,21 @@ func prefixEnvName(prefix, name string) (string, error) {
 	return env, nil
 }
 
-// fetchPrefixes lists the KMS secrets under each prefix (ListSecrets,
-// every page), reads their ACSCurrent values and adds them to values under
-// derived names. Secrets scheduled for deletion are left out; a prefix
-// no secret has is an error, as a misspelt one would be. A derived
-// name that another secret, or a -kms / -sae flag, already gives is an
+// listPrefixes lists the KMS secrets under each prefix (ListSecrets,
+// every page) and returns a spec for the ACSCurrent value of each, under
+// its derived name. Secrets scheduled for deletion are left out; a prefix
+// no secret has is an error, as a misspelt one would be. A derived name
+// that another secret, or a -kms / -sae flag (taken), already gives is an
 // error naming both.
-func fetchPrefixes(ctx context.Context, c *kms.Client, prefixes []string, values map[string]string) error {
+func listPrefixes(ctx context.Context, c *kms.Client, prefixes []string, taken map[string]bool) ([]kmsSpec, error) {
 	from := map[string]string{} // variable -> secret it came from
+	var specs []kmsSpec
 	for _, prefix := range prefixes {
 		var names []string
 		in := &kms.ListSecretsInput{Filters: []kms.Filter{{Key: "SecretName", Values: []string{prefix}}}}
 		for s, err := range c.AllSecrets(ctx, in) {
 			if err != nil {
-				return fmt.Errorf("-kms-prefix %q: listing secrets: %w", prefix, err)
+				return nil, fmt.Errorf("-kms-prefix %q: listing secrets: %w", prefix, err)
 			}
 			// KMS matches the SecretName filter loosely: keep the prefix only.
 			if strings.HasPrefix(s.SecretName, prefix) && s.PlannedDeleteTime.IsZero() {
@@ -56,30 +57,26 @@ func fetchPrefixes(ctx context.Context, c *kms.Client, prefixes []string, values
 			}
 		}
 		if len(names) == 0 {
-			return fmt.Errorf("-kms-prefix %q: no secret's name starts with it", prefix)
+			return nil, fmt.Errorf("-kms-prefix %q: no secret's name starts with it", prefix)
 		}
 		sort.Strings(names)
 		for _, name := range names {
 			env, err := prefixEnvName(prefix, name)
 			if err != nil {
-				return fmt.Errorf("-kms-prefix %q: %w", prefix, err)
+				return nil, fmt.Errorf("-kms-prefix %q: %w", prefix, err)
 			}
 			if other, ok := from[env]; ok {
 				if other == name {
 					continue // the same secret under two prefixes
 				}
-				return fmt.Errorf("-kms-prefix %q: secrets %q and %q both give %s", prefix, other, name, env)
+				return nil, fmt.Errorf("-kms-prefix %q: secrets %q and %q both give %s", prefix, other, name, env)
 			}
-			if _, ok := values[env]; ok {
-				return fmt.Errorf("-kms-prefix %q: secret %q gives %s, which a -kms or -sae flag sets too", prefix, name, env)
-			}
-			out, err := c.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: name})
-			if err != nil {
-				return fmt.Errorf("%s: KMS secret %q: %w", env, name, err)
+			if taken[env] {
+				return nil, fmt.Errorf("-kms-prefix %q: secret %q gives %s, which a -kms or -sae flag sets too", prefix, name, env)
 			}
 			from[env] = name
-			values[env] = out.SecretData
+			specs = append(specs, kmsSpec{env: env, name: name})
 		}
 	}
-	return nil
+	return specs, nil
 }

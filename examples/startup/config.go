@@ -35,10 +35,13 @@ type Sources struct {
 	RegistryHost   string // registry within the docker config
 }
 
-// LoadConfig fetches every secret concurrently. The first failure cancels
-// the others and is returned naming the secret, with a hint for the person
-// reading it. ctx bounds the whole load: give it the startup deadline.
-func LoadConfig(ctx context.Context, k *kms.Client, s *sae.Client, src Sources) (*Config, error) {
+// LoadConfig fetches every secret concurrently: the KMS ones with one
+// BatchGetSecretValue request (Cache.Preload), which leaves them in the
+// cache for the service to read from memory afterwards, and the SAE one
+// beside it. The first failure cancels the others and is returned naming
+// the secret, with a hint for the person reading it. ctx bounds the whole
+// load: give it the startup deadline.
+func LoadConfig(ctx context.Context, cache *kms.Cache, s *sae.Client, src Sources) (*Config, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -48,60 +51,82 @@ func LoadConfig(ctx context.Context, k *kms.Client, s *sae.Client, src Sources) 
 		once sync.Once
 		fail error
 	)
-	load := func(what string, fn func() error) {
+	failed := func(what string, err error) {
+		once.Do(func() {
+			fail = fmt.Errorf("loading %s: %w%s", what, err, hint(err))
+			cancel(fail)
+		})
+	}
+	load := func(fn func()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := fn(); err != nil {
-				once.Do(func() {
-					fail = fmt.Errorf("loading %s: %w%s", what, err, hint(err))
-					cancel(fail)
-				})
-			}
+			fn()
 		}()
 	}
-	load(fmt.Sprintf("KMS secret %q", src.DBSecret), func() error {
-		out, err := k.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: src.DBSecret})
+	load(func() {
+		if err := cache.Preload(ctx, src.DBSecret, src.APIKeySecret); err != nil {
+			var one kms.BatchError // one error per failed secret: report the first
+			if errors.As(err, &one) {
+				failed(fmt.Sprintf("KMS secret %q", one.SecretName), one.Err)
+			} else {
+				failed(fmt.Sprintf("KMS secrets %q and %q", src.DBSecret, src.APIKeySecret), err)
+			}
+			return
+		}
+		// Both are in memory now: these Gets send nothing.
+		if err := decodeDB(ctx, cache, src.DBSecret, &cfg.DB); err != nil {
+			failed(fmt.Sprintf("KMS secret %q", src.DBSecret), err)
+			return
+		}
+		out, err := cache.Get(ctx, src.APIKeySecret)
 		if err != nil {
-			return err
-		}
-		if err := out.DecodeJSON(&cfg.DB); err != nil {
-			return err
-		}
-		if cfg.DB.Host == "" || cfg.DB.Password == "" {
-			return errors.New("the JSON document has no host or password")
-		}
-		return nil
-	})
-	load(fmt.Sprintf("KMS secret %q", src.APIKeySecret), func() error {
-		out, err := k.GetSecretValue(ctx, &kms.GetSecretValueInput{SecretName: src.APIKeySecret})
-		if err != nil {
-			return err
+			failed(fmt.Sprintf("KMS secret %q", src.APIKeySecret), err)
+			return
 		}
 		cfg.APIKey = out.SecretData
-		return nil
 	})
-	load(fmt.Sprintf("SAE secret %d in namespace %s", src.RegistrySecret, src.RegistryNS), func() error {
-		out, err := s.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: src.RegistryNS, SecretID: src.RegistrySecret})
-		if err != nil {
-			return err
+	load(func() {
+		if err := loadRegistry(ctx, s, src, &cfg.Registry); err != nil {
+			failed(fmt.Sprintf("SAE secret %d in namespace %s", src.RegistrySecret, src.RegistryNS), err)
 		}
-		auths, err := out.Secret.DockerConfig()
-		if err != nil {
-			return err
-		}
-		a, ok := auths[src.RegistryHost]
-		if !ok {
-			return fmt.Errorf("no credentials for registry %s", src.RegistryHost)
-		}
-		cfg.Registry = a
-		return nil
 	})
 	wg.Wait()
 	if fail != nil {
 		return nil, fail
 	}
 	return &cfg, nil
+}
+
+func decodeDB(ctx context.Context, cache *kms.Cache, name string, db *DBConfig) error {
+	out, err := cache.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := out.DecodeJSON(db); err != nil {
+		return err
+	}
+	if db.Host == "" || db.Password == "" {
+		return errors.New("the JSON document has no host or password")
+	}
+	return nil
+}
+
+func loadRegistry(ctx context.Context, s *sae.Client, src Sources, auth *sae.DockerAuth) error {
+	out, err := s.DescribeSecret(ctx, &sae.DescribeSecretInput{NamespaceID: src.RegistryNS, SecretID: src.RegistrySecret})
+	if err != nil {
+		return err
+	}
+	auths, err := out.Secret.DockerConfig()
+	if err != nil {
+		return err
+	}
+	a, ok := auths[src.RegistryHost]
+	if !ok {
+		return fmt.Errorf("no credentials for registry %s", src.RegistryHost)
+	}
+	*auth = a
+	return nil
 }
 
 // hint says what to check for the common startup failures.

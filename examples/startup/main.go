@@ -1,7 +1,9 @@
 // Command startup shows the pattern a service uses to load its secrets at
-// start: every secret fetched concurrently under one deadline, a JSON secret
-// decoded into a config struct, and a failure that stops the start with an
-// error saying which secret and why.
+// start: the KMS secrets read with one BatchGetSecretValue request into a
+// kms.Cache (Cache.Preload), which then serves them from memory, the SAE
+// secret beside them, all under one deadline; a JSON secret decoded into a
+// config struct; and a failure that stops the start with an error saying
+// which secret and why.
 //
 //	go run ./examples/startup           # on the built-in fake servers
 //	go run ./examples/startup -cloud -region cn-hangzhou -db prod/db -api-key prod/api-key \
@@ -61,9 +63,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	// The service keeps the cache for its lifetime: reads after the start
+	// come from memory, refreshed every TTL.
+	cache := kms.NewCache(k, kms.CacheOptions{})
+	defer cache.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), *deadline)
 	defer cancel()
-	cfg, err := LoadConfig(ctx, k, s, src)
+	cfg, err := LoadConfig(ctx, cache, s, src)
 	if err != nil {
 		fmt.Fprintln(stderr, "startup: not starting:", err)
 		return 1
