@@ -150,15 +150,21 @@ func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, err
 	}
 	resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body}
 	apiErr := c.check(resp)
+	requestID := resp.RequestID()
+	if apiErr != nil {
+		// Scrubbed before it is logged: the code and request id come from
+		// the network too.
+		apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
+		apiErr.RetryAfter = RetryAfter(resp.Header, time.Now())
+		scrub(apiErr, creds.AccessKeySecret, creds.SecurityToken, signatureOf(req))
+		requestID = apiErr.RequestID
+	}
 	c.debug(ctx, "alisecret: attempt", slog.String("operation", r.Operation), slog.Int("attempt", n),
-		slog.Int("status", resp.StatusCode), slog.String("code", codeOf(apiErr)), slog.String("request_id", resp.RequestID()),
+		slog.Int("status", resp.StatusCode), slog.String("code", codeOf(apiErr)), slog.String("request_id", requestID),
 		slog.Duration("latency", time.Since(start)))
 	if apiErr == nil {
 		return resp, nil
 	}
-	apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
-	apiErr.RetryAfter = RetryAfter(resp.Header, time.Now())
-	scrub(apiErr, creds.AccessKeySecret, creds.SecurityToken, signatureOf(req))
 	return resp, apiErr
 }
 
