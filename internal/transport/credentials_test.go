@@ -130,9 +130,22 @@ func TestFreshCredentialsServedDuringRetrieval(t *testing.T) {
 	go get() // retrieval 3 starts and blocks
 	<-p.started
 	waitArrivals(t, arrived, 3)
-	c, err := g.get(bg()) // served at once: retrieval 1 is still fresh, and 2 did not replace it
-	require.NoError(t, err)
-	assert.Equal(t, signer.Credentials{AccessKeyID: testAK, AccessKeySecret: testSecret}, c)
+	// Served at once: retrieval 1 is still fresh, and 2 did not replace it.
+	// A caller that waited instead would report its arrival.
+	type result struct {
+		c   signer.Credentials
+		err error
+	}
+	served := make(chan result, 1)
+	waited := make(chan struct{}, 1)
+	go func() { c, err := g.get(arriving(bg(), waited)); served <- result{c, err} }()
+	select {
+	case r := <-served:
+		require.NoError(t, r.err)
+		assert.Equal(t, signer.Credentials{AccessKeyID: testAK, AccessKeySecret: testSecret}, r.c)
+	case <-waited:
+		t.Fatal("a caller waited for the retrieval although a fresh result was there")
+	}
 
 	g.mu.Lock()
 	g.lastAt = g.lastAt.Add(-credFresh) // retrieval 1's result is now too old
