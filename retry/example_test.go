@@ -25,10 +25,9 @@ func (l logged) Delay(ctx context.Context, a retry.Attempt) (time.Duration, erro
 	return d, err
 }
 
-// A custom policy installed through kms.Options.Retryer. Its clock stands
-// still, its draws are half their ceiling and its sleeps return at once, so
-// the output is exact and the example instant. The second failure in a row
-// paces the client: the third attempt waits for its slot, 1s on.
+// A custom policy installed through kms.Options.Retryer. Its draws are
+// half their ceiling and its sleeps return at once, so the output is
+// exact and the example instant.
 func Example_customPolicy() {
 	srv := kmstest.NewServer()
 	defer srv.Close()
@@ -37,9 +36,7 @@ func Example_customPolicy() {
 		kmstest.Fault{Status: 503, Code: "ServiceUnavailable"},
 		kmstest.Fault{Status: 500, Code: "InternalError"},
 	)
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	policy := logged{retry.NewStandard(retry.StandardOptions{
-		Now:   func() time.Time { return now },
 		Rand:  func(n time.Duration) time.Duration { return n / 2 },
 		Sleep: func(ctx context.Context, _ time.Duration) bool { return ctx.Err() == nil },
 	})}
@@ -56,11 +53,11 @@ func Example_customPolicy() {
 	fmt.Println("loaded", out.SecretName, "version", out.VersionID != "")
 	// Output:
 	// attempt 1 failed with 503 ServiceUnavailable: next in 50ms, stop: false
-	// attempt 2 failed with 500 InternalError: next in 1s, stop: false
+	// attempt 2 failed with 500 InternalError: next in 100ms, stop: false
 	// loaded app/db version true
 }
 
-// A client whose service keeps failing is paced: after its second failure
+// A client whose service keeps failing is paced: after its third failure
 // in a row, one attempt a second, first attempts of new calls included,
 // until any answer other than a failure.
 func ExampleStandard_Delay_pacing() {

@@ -9,7 +9,7 @@ import (
 const (
 	// PaceAfter is how many Failed outcomes in a row, across the calls of
 	// a client, make it a client that keeps failing.
-	PaceAfter = 2
+	PaceAfter = 3
 	// PaceInterval spaces the attempts of a client that keeps failing: its
 	// first slot is PaceInterval after the failure that began the pacing,
 	// each later one PaceInterval after the one before.

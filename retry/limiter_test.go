@@ -52,17 +52,18 @@ func delays(t *testing.T, s *Standard, n int) []time.Duration {
 	return got
 }
 
-// TestPacingStartsOnTheSecondFailureInARow: one Failed outcome leaves the
-// client alone; the second paces every attempt, first ones included, to
-// one slot per PaceInterval from that failure on.
-func TestPacingStartsOnTheSecondFailureInARow(t *testing.T) {
+// TestPacingStartsOnTheThirdFailureInARow: two Failed outcomes leave the
+// client alone; the third paces every attempt, first ones included, to one
+// slot per PaceInterval from that failure on.
+func TestPacingStartsOnTheThirdFailureInARow(t *testing.T) {
 	c := &fakeClock{now: t0}
 	s := paced(c, StandardOptions{})
 	s.Record(errConnRefused)
-	assert.Equal(t, []time.Duration{0, 0, 0}, delays(t, s, 3), "one failure: not paced")
+	s.Record(plain500)
+	assert.Equal(t, []time.Duration{0, 0, 0}, delays(t, s, 3), "two failures in a row: not paced")
 
 	c.advance(300 * time.Millisecond)
-	s.Record(plain500) // the second: the first slot is 1s from now
+	s.Record(unavailable) // the third: the first slot is 1s from now
 	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second}, delays(t, s, 3))
 
 	c.advance(1500 * time.Millisecond) // the slots continue from the last taken
@@ -111,6 +112,7 @@ func TestOtherOutcomesEndPacing(t *testing.T) {
 			s.Record(outcome)
 			assert.Equal(t, []time.Duration{0, 0, 0}, delays(t, s, 3), "pacing ended")
 
+			s.Record(unavailable)
 			s.Record(unavailable)
 			assert.Equal(t, []time.Duration{0}, delays(t, s, 1), "the count began again")
 			s.Record(unavailable)
@@ -270,7 +272,7 @@ func TestSleepWakesOnRecovery(t *testing.T) {
 }
 
 // TestOneFaultAmongConcurrentSuccesses: one failure recorded among many
-// concurrent successful calls, in whatever order, paces nobody; two
+// concurrent successful calls, in whatever order, paces nobody; three
 // concurrent failures with nothing between them pace the client in any
 // order.
 func TestOneFaultAmongConcurrentSuccesses(t *testing.T) {
@@ -315,4 +317,47 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, DefaultMaxThrottleWait, o.MaxThrottleWait)
 	o = NewStandard(StandardOptions{}).Options()
 	assert.Equal(t, DefaultMaxAttempts, o.MaxAttempts)
+}
+
+// TestSleepDuringWhichPacingBegan: a retry whose backoff was drawn before
+// the client began pacing (other calls' failures came while it slept)
+// goes on sleeping until a slot, like every other attempt: a client that
+// keeps failing sends one request a second after its first three. Without
+// a slot before the deadline it sleeps until the deadline.
+func TestSleepDuringWhichPacingBegan(t *testing.T) {
+	c := &fakeClock{now: t0}
+	var slept []time.Duration
+	var s *Standard
+	s = paced(c, StandardOptions{Sleep: func(ctx context.Context, d time.Duration) bool {
+		slept = append(slept, d)
+		if len(slept) == 1 { // while the first wait runs, two more calls fail
+			s.Record(unavailable)
+			s.Record(unavailable)
+		}
+		c.advance(d)
+		return ctx.Err() == nil
+	}})
+	s.Record(unavailable)
+	d, err := s.Delay(context.Background(), Attempt{Number: 2, Err: unavailable, Failures: 1})
+	require.NoError(t, err)
+	require.Equal(t, 50*time.Millisecond, d, "not paced yet: the backoff")
+	assert.True(t, s.Sleep(context.Background(), d))
+	assert.Equal(t, []time.Duration{50 * time.Millisecond, 950 * time.Millisecond}, slept, "then until the first slot, 1s after the third failure")
+	assert.Equal(t, []time.Duration{time.Second}, delays(t, s, 1), "the slot was taken")
+
+	// A slot past the deadline: the sleep lasts until the deadline.
+	c2 := &fakeClock{now: t0}
+	slept = nil
+	s = paced(c2, StandardOptions{Sleep: func(ctx context.Context, d time.Duration) bool {
+		slept = append(slept, d)
+		if len(slept) == 1 {
+			s.Record(unavailable)
+			s.Record(unavailable)
+		}
+		c2.advance(d)
+		return true
+	}})
+	s.Record(unavailable)
+	assert.True(t, s.Sleep(deadlineCtx{context.Background(), t0.Add(300 * time.Millisecond)}, 50*time.Millisecond))
+	assert.Equal(t, []time.Duration{50 * time.Millisecond, 250 * time.Millisecond}, slept)
 }

@@ -147,11 +147,23 @@ func (s *Standard) jitter(base time.Duration, n int, ceiling time.Duration) time
 func (s *Standard) Record(err error) { s.client.record(err, s.o.Now()) }
 
 // Sleep implements [Retryer] with the Sleep option. A wait begun while the
-// client is paced ends when the pacing does, and reports true.
+// client is paced ends when the pacing does, and reports true. A wait
+// during which the pacing began goes on until the attempt's slot, as for
+// every other attempt of the client (until the deadline, when no slot
+// comes before it).
 func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
 	paced := s.client.pacing()
 	if paced == nil {
-		return s.o.Sleep(ctx, d)
+		if !s.o.Sleep(ctx, d) || s.client.pacing() == nil {
+			return ctx.Err() == nil
+		}
+		deadline, _ := ctx.Deadline()
+		now := s.o.Now()
+		w, err := s.client.reserve(now, 0, deadline)
+		if err != nil {
+			w = deadline.Sub(now)
+		}
+		return w <= 0 || s.Sleep(ctx, w)
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()

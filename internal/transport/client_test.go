@@ -1,19 +1,13 @@
 package transport
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
-	"io"
-	"log/slog"
-	"net"
+	"crypto/tls"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/aliyun/credentials-go/credentials"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,473 +15,280 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-const okBody = `{"RequestId":"R-OK","SecretName":"db","SecretData":"v"}`
-
-func TestRetry503ThenSuccess(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		if !verifyRPC(r, testSecret) {
-			writeJSON(w, 400, `{"Code":"SignatureDoesNotMatch","Message":"bad"}`)
-			return
-		}
-		if n < 3 {
-			writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"try later","RequestId":"R-503"}`)
-			return
-		}
-		writeJSON(w, 200, okBody)
-	})
-	c := newTestClient(t, kmsService, s.URL)
-	resp, err := c.Do(bg(), getSecretRequest())
+func TestNewAppliesDefaults(t *testing.T) {
+	c, err := New(kmsService, Options{Region: "cn-hangzhou"})
 	require.NoError(t, err)
-	assert.Equal(t, int32(3), s.calls.Load())
-	assert.JSONEq(t, okBody, string(resp.Body))
-}
+	assert.Equal(t, "https://kms.cn-hangzhou.aliyuncs.com", c.Endpoint())
+	assert.Equal(t, DefaultAttemptTimeout, c.attemptTimeout)
+	assert.Equal(t, DefaultAttemptTimeout, c.creds.timeout, "the credentials wait is bounded too")
+	assert.Same(t, DefaultHTTPClient(), c.http)
+	std, ok := c.retryer.(*retry.Standard)
+	require.True(t, ok, "the default policy")
+	assert.Equal(t, DefaultRetryMaxAttempts, std.Options().MaxAttempts)
+	assert.Equal(t, DefaultRetryMaxBackoff, std.Options().MaxBackoff)
+	assert.Nil(t, c.creds.provider, "nil Credentials: the default chain")
 
-func TestEveryAttemptIsSignedAfresh(t *testing.T) {
-	var mu sync.Mutex
-	nonces := map[string]bool{}
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		nonces[r.URL.Query().Get("SignatureNonce")] = true
-		mu.Unlock()
-		if n < 3 {
-			writeJSON(w, 500, `{"Code":"InternalError","Message":"x"}`)
-			return
-		}
-		writeJSON(w, 200, okBody)
-	})
-	_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
+	hc := &http.Client{}
+	c, err = New(kmsService, Options{Region: "cn-hangzhou", HTTPClient: hc, AttemptTimeout: time.Minute, RetryMaxAttempts: 5, RetryMaxBackoff: time.Second})
 	require.NoError(t, err)
-	assert.Len(t, nonces, 3)
+	assert.Same(t, hc, c.http)
+	assert.Equal(t, time.Minute, c.attemptTimeout)
+	assert.Equal(t, time.Minute, c.creds.timeout)
+	std, ok = c.retryer.(*retry.Standard)
+	require.True(t, ok)
+	assert.Equal(t, 5, std.Options().MaxAttempts)
+	assert.Equal(t, time.Second, std.Options().MaxBackoff)
 }
 
-func TestThrottlingThenSuccess(t *testing.T) {
-	for _, code := range []string{"Throttling", "Throttling.User", "Throttling.Api", "Rejected.Throttling"} {
-		t.Run(code, func(t *testing.T) {
-			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-				if n == 1 {
-					writeJSON(w, 400, `{"Code":"`+code+`","Message":"Request was denied due to user flow control."}`)
-					return
-				}
-				writeJSON(w, 200, okBody)
-			})
-			_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
-			require.NoError(t, err)
-			assert.Equal(t, int32(2), s.calls.Load())
-		})
-	}
-}
-
-func TestConnectionResetThenSuccess(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		if n == 1 {
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				_ = conn.(*net.TCPConn).SetLinger(0) // RST, not FIN
-				_ = conn.Close()
-			}
-			return
-		}
-		writeJSON(w, 200, okBody)
-	})
-	_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
-	require.NoError(t, err)
-	assert.Equal(t, int32(2), s.calls.Load())
-}
-
-func TestResetMidBodyThenSuccess(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		if n == 1 {
-			w.Header().Set("Content-Length", "1000")
-			w.WriteHeader(200)
-			_, _ = w.Write([]byte(`{"RequestId":`))
-			w.(http.Flusher).Flush()
-			panic(http.ErrAbortHandler)
-		}
-		writeJSON(w, 200, okBody)
-	})
-	resp, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
-	require.NoError(t, err)
-	assert.JSONEq(t, okBody, string(resp.Body))
-	assert.Equal(t, int32(2), s.calls.Load())
-}
-
-func TestNoRetryOnCredentialAndClientErrors(t *testing.T) {
-	cases := map[string]struct {
-		status int
-		code   string
-		class  error
+func TestNewValidatesOptions(t *testing.T) {
+	cases := []struct {
+		field string
+		mod   func(*Options)
+		class error
 	}{
-		"SignatureDoesNotMatch":       {400, "SignatureDoesNotMatch", signer.ErrInvalidCredentials},
-		"InvalidAccessKeyId.NotFound": {404, "InvalidAccessKeyId.NotFound", signer.ErrInvalidCredentials},
-		"Forbidden.NoPermission":      {403, "Forbidden.NoPermission", signer.ErrAccessDenied},
-		"Forbidden.ResourceNotFound":  {404, "Forbidden.ResourceNotFound", signer.ErrNotFound},
-		"InvalidParameter":            {400, "InvalidParameter", signer.ErrInvalidParameter},
+		{"Options.RetryMaxAttempts", func(o *Options) { o.RetryMaxAttempts = -1 }, signer.ErrInvalidInput},
+		{"Options.RetryMaxBackoff", func(o *Options) { o.RetryMaxBackoff = -time.Second }, signer.ErrInvalidInput},
+		{"Options.AttemptTimeout", func(o *Options) { o.AttemptTimeout = -time.Second }, signer.ErrInvalidInput},
+		{"Options.SignatureVersion", func(o *Options) { o.SignatureVersion = 7 }, signer.ErrInvalidInput},
+		{"Options.Endpoint", func(o *Options) { o.Endpoint = "ftp://host" }, signer.ErrInvalidInput},
+		{"Options.Network", func(o *Options) { o.Network = "intranet" }, signer.ErrInvalidInput},
+		{"Options.Credentials", func(o *Options) { o.Credentials = signer.StaticCredentials("", "x", "") }, signer.ErrInvalidCredentials},
+		{"Options.Credentials", func(o *Options) { o.Credentials = signer.StaticCredentials("id", "", "") }, signer.ErrInvalidCredentials},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-				writeJSON(w, tc.status, `{"Code":"`+tc.code+`","Message":"m","RequestId":"R-1","HostId":"kms.test"}`)
-			})
-			_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
+	for _, tc := range cases {
+		t.Run(tc.field, func(t *testing.T) {
+			o := Options{Region: "cn-hangzhou"}
+			tc.mod(&o)
+			_, err := New(kmsService, o)
 			require.ErrorIs(t, err, tc.class)
-			var apiErr *signer.APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.code, apiErr.Code)
-			assert.Equal(t, "R-1", apiErr.RequestID)
-			assert.Equal(t, "kms.test", apiErr.HostID)
-			assert.Equal(t, "GetSecretValue", apiErr.Operation)
-			assert.Equal(t, int32(1), s.calls.Load(), "one attempt only")
+			assert.True(t, strings.HasPrefix(err.Error(), "kms: "), err.Error())
+			assert.Contains(t, err.Error(), tc.field)
+		})
+	}
+	// The limits' smallest valid values pass.
+	_, err := New(kmsService, Options{Region: "cn-hangzhou", RetryMaxAttempts: 1, SignatureVersion: signer.V3})
+	require.NoError(t, err)
+}
+
+func TestRegionFromEnvironment(t *testing.T) {
+	t.Setenv(RegionEnv, "ap-southeast-1")
+	c, err := New(kmsService, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "https://kms.ap-southeast-1.aliyuncs.com", c.Endpoint())
+	c, err = New(kmsService, Options{Region: "cn-beijing"})
+	require.NoError(t, err)
+	assert.Equal(t, "https://kms.cn-beijing.aliyuncs.com", c.Endpoint(), "Options.Region wins")
+
+	t.Setenv(RegionEnv, "")
+	_, err = New(kmsService, Options{})
+	require.ErrorIs(t, err, signer.ErrInvalidInput)
+	assert.Equal(t, "kms: invalid input: Options.Region: empty, and ALIBABA_CLOUD_REGION_ID is not set either", err.Error())
+}
+
+func TestOptionsReturnsACopy(t *testing.T) {
+	ca := []byte("-----BEGIN CERTIFICATE-----")
+	c, err := New(kmsService, Options{Region: "cn-hangzhou", InstanceCACert: ca, UserAgent: "tool/1"})
+	require.NoError(t, err)
+	o := c.Options()
+	assert.Equal(t, "tool/1", o.UserAgent)
+	assert.Equal(t, ca, o.InstanceCACert)
+	o.InstanceCACert[0] = 'X'
+	assert.Equal(t, byte('-'), c.Options().InstanceCACert[0], "the client's options are not changed through the copy")
+}
+
+func TestDefaultHTTPClient(t *testing.T) {
+	hc := DefaultHTTPClient()
+	assert.Same(t, hc, DefaultHTTPClient(), "one per process")
+	assert.Zero(t, hc.Timeout, "attempts are bounded by AttemptTimeout instead")
+	require.NotNil(t, hc.CheckRedirect)
+	assert.ErrorIs(t, hc.CheckRedirect(nil, nil), http.ErrUseLastResponse, "a signed request is never resent elsewhere")
+	tr, ok := hc.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
+	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
+	assert.Equal(t, 10*time.Second, tr.ResponseHeaderTimeout)
+	assert.Equal(t, 100, tr.MaxIdleConnsPerHost, "a busy service keeps its connections")
+	assert.Equal(t, 256, tr.MaxIdleConns)
+	assert.Equal(t, 90*time.Second, tr.IdleConnTimeout)
+	assert.Equal(t, 5*time.Second, tr.TLSHandshakeTimeout)
+	assert.NotNil(t, tr.DialContext)
+	assert.NotNil(t, tr.Proxy)
+}
+
+func TestUserAgent(t *testing.T) {
+	assert.True(t, strings.HasPrefix(userAgent(""), "alisecret-go/"+LibraryVersion+" (go"), userAgent(""))
+	assert.True(t, strings.HasSuffix(userAgent(""), ")"), userAgent(""))
+	assert.Equal(t, userAgent("")+" mytool/1.2", userAgent("mytool/1.2"))
+}
+
+// uncomparableProvider is a provider value whose type == cannot compare (a
+// slice field): comparing two of them panics unless guarded.
+type uncomparableProvider struct{ ids []string }
+
+func (p uncomparableProvider) GetCredential() (*credentials.CredentialModel, error) {
+	id, secret := p.ids[0], testSecret
+	return &credentials.CredentialModel{AccessKeyId: &id, AccessKeySecret: &secret}, nil
+}
+
+// emptyProvider is a comparable provider value that returns an empty model.
+type emptyProvider struct{}
+
+func (emptyProvider) GetCredential() (*credentials.CredentialModel, error) {
+	return &credentials.CredentialModel{}, nil
+}
+
+// A per-call variant shares the client's credentials guard (one retrieval
+// for both) only when its provider is the same value as the client's.
+func TestWithSharesTheCredentialsGuardOnlyForTheSameProvider(t *testing.T) {
+	p := &blockingProvider{}
+	uncomparable := uncomparableProvider{ids: []string{testAK}}
+	cases := []struct {
+		name          string
+		parent, child signer.CredentialsProvider
+		shared        bool
+	}{
+		{"the same pointer", p, p, true},
+		{"another pointer to an equal value", signer.StaticCredentials("a", "b", ""), signer.StaticCredentials("a", "b", ""), false},
+		{"both the default chain", nil, nil, true},
+		{"the default chain, then a provider", nil, p, false},
+		{"a provider, then the default chain", p, nil, false},
+		{"equal comparable values", emptyProvider{}, emptyProvider{}, true},
+		{"an uncomparable value, the same one", uncomparable, uncomparable, false},
+		{"an uncomparable value, then a pointer", uncomparable, p, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(kmsService, Options{Region: "cn-hangzhou", Credentials: tc.parent})
+			require.NoError(t, err)
+			var v *Client
+			require.NotPanics(t, func() {
+				v, err = c.With(Options{Region: "cn-hangzhou", Credentials: tc.child})
+			})
+			require.NoError(t, err)
+			if tc.shared {
+				assert.Same(t, c.creds, v.creds)
+			} else {
+				assert.NotSame(t, c.creds, v.creds)
+				assert.Equal(t, tc.child, v.creds.provider)
+			}
 		})
 	}
 }
 
-func TestPersistent500KeepsLastError(t *testing.T) {
+// An uncomparable provider works for calls, through New and With alike.
+func TestUncomparableProviderSigns(t *testing.T) {
 	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 500, `{"Code":"InternalFailure","Message":"attempt","RequestId":"R-`+string(rune('0'+n))+`"}`)
-	})
-	_, err := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxAttempts = 4 }).Do(bg(), getSecretRequest())
-	var apiErr *signer.APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, "R-4", apiErr.RequestID)
-	assert.Equal(t, int32(4), s.calls.Load())
-	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
-}
-
-func TestRetryMaxAttemptsOneMeansNoRetry(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 503, `{"Code":"ServiceUnavailable"}`)
-	})
-	_, err := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxAttempts = 1 }).Do(bg(), getSecretRequest())
-	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
-	assert.Equal(t, int32(1), s.calls.Load())
-}
-
-func TestHungServerHonoursDeadline(t *testing.T) {
-	release := make(chan struct{})
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	})
-	defer close(release)
-	ctx, cancel := context.WithTimeout(bg(), 50*time.Millisecond)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := newTestClient(t, kmsService, s.URL).Do(ctx, getSecretRequest())
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		require.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Contains(t, err.Error(), "kms GetSecretValue")
-		assert.Equal(t, int32(1), s.calls.Load())
-	case <-time.After(10 * time.Second): // a liveness bound, not a performance target
-		t.Fatal("Do did not return after its context's deadline")
-	}
-}
-
-// TestAttemptTimeoutIsRetried: the first attempt hangs; only the
-// per-attempt timeout can end it, as the caller's HTTP client has no
-// timeout of its own and the call no deadline.
-func TestAttemptTimeoutIsRetried(t *testing.T) {
-	release := make(chan struct{})
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		if n == 1 {
-			select { // hang until the client gives up on this attempt
-			case <-r.Context().Done():
-			case <-release:
-			}
-			return
-		}
+		assert.Equal(t, testAK, r.URL.Query().Get("AccessKeyId"))
+		assert.True(t, verifyRPC(r, testSecret))
 		writeJSON(w, 200, okBody)
 	})
-	defer close(release)
-	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.AttemptTimeout = 50 * time.Millisecond; o.HTTPClient = &http.Client{} })
-	done := make(chan error, 1)
-	go func() { _, err := c.Do(bg(), getSecretRequest()); done <- err }()
-	select {
-	case err := <-done:
+	p := uncomparableProvider{ids: []string{testAK}}
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Credentials = p })
+	v, err := c.With(c.Options())
+	require.NoError(t, err)
+	for _, cl := range []*Client{c, v} {
+		_, err := cl.Do(bg(), getSecretRequest())
 		require.NoError(t, err)
-		assert.Equal(t, int32(2), s.calls.Load())
-	case <-time.After(10 * time.Second): // liveness bound: without AttemptTimeout the first attempt never ends
-		t.Fatal("the per-attempt timeout did not end the hung attempt")
 	}
+	assert.Equal(t, int32(2), s.calls.Load())
 }
 
-// doerFunc adapts a function to Doer.
-type doerFunc func(*http.Request) (*http.Response, error)
-
-func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
-
-func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
-	ctx, cancel := context.WithTimeout(bg(), 2*time.Hour) // time for the hour's wait
-	defer cancel()
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Acs-Retry-After", "3600000")
-		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
-	})
-	// The answer is read in full, then the context ends: the service asked
-	// for an hour, so the client is about to sleep an hour before attempt 2.
-	cancelAfterAnswer := doerFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := http.DefaultClient.Do(r)
-		if err != nil {
-			return nil, err
-		}
-		body, err := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		cancel()
-		return resp, err
-	})
-	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxBackoff = time.Hour; o.HTTPClient = cancelAfterAnswer })
-	done := make(chan error, 1)
-	go func() { _, err := c.Do(ctx, getSecretRequest()); done <- err }()
-	select {
-	case err := <-done:
-		require.ErrorIs(t, err, context.Canceled)
-		var apiErr *signer.APIError
-		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
-		assert.Equal(t, time.Hour, apiErr.RetryAfter)
-		assert.Contains(t, err.Error(), "busy")
-		assert.Equal(t, int32(1), s.calls.Load())
-	case <-time.After(10 * time.Second): // liveness bound: the backoff is an hour
-		t.Fatal("Do slept through a cancelled context")
-	}
-}
-
-// TestBackoffNotPastDeadline: the policy's draw (99.9ms, the top of the
-// first retry's [0, 100ms)) would end after the call's 50ms deadline, so
-// the call ends at once with the real failure, without sleeping.
-func TestBackoffNotPastDeadline(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
-	})
-	var slept []time.Duration
-	// The policy's clock stands an hour ahead: the deadline is 50ms away
-	// for the policy and an hour away in real time, so a slow machine
-	// cannot end the call before the policy decides.
-	virtual := time.Now().Add(time.Hour)
-	rt := retry.NewStandard(retry.StandardOptions{
-		Now:   func() time.Time { return virtual },
-		Rand:  func(n time.Duration) time.Duration { return n - 100*time.Microsecond },
-		Sleep: func(_ context.Context, d time.Duration) bool { slept = append(slept, d); return true },
-	})
-	ctx, cancel := context.WithDeadline(bg(), virtual.Add(50*time.Millisecond))
-	defer cancel()
-	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
-	_, err := c.Do(ctx, getSecretRequest())
-	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
-	require.NotErrorIs(t, err, context.DeadlineExceeded)
-	assert.Empty(t, slept)
-	assert.Equal(t, int32(1), s.calls.Load())
-
-	// With time for the draw, the same policy sleeps it and tries again.
-	ctx2, cancel2 := context.WithDeadline(bg(), virtual.Add(time.Minute))
-	defer cancel2()
-	_, err = c.Do(ctx2, getSecretRequest())
-	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
-	assert.NotEmpty(t, slept)
-}
-
-func TestClockSkewLearnedThenSuccess(t *testing.T) {
-	serverNow := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	for name, localOffset := range map[string]time.Duration{"client behind": -2 * time.Hour, "client ahead": 3 * time.Hour} {
-		t.Run(name, func(t *testing.T) {
-			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-				ts, err := time.Parse(signer.RPCTimestampLayout, r.URL.Query().Get("Timestamp"))
-				if err != nil || ts.Sub(serverNow).Abs() > 15*time.Minute {
-					w.Header().Set("Date", serverNow.Format(http.TimeFormat))
-					writeJSON(w, 400, `{"Code":"InvalidTimeStamp.Expired","Message":"Specified time stamp or date value is expired."}`)
-					return
-				}
-				writeJSON(w, 200, okBody)
-			})
-			c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxAttempts = 1 })
-			c.SetClock(func() time.Time { return serverNow.Add(localOffset) })
-			_, err := c.Do(bg(), getSecretRequest())
-			require.NoError(t, err, "one immediate retry with the learned offset, even with RetryMaxAttempts 1")
-			assert.Equal(t, int32(2), s.calls.Load())
-			assert.Equal(t, -localOffset, c.ClockOffset())
-			// Later calls use the offset from the start.
-			_, err = c.Do(bg(), getSecretRequest())
-			require.NoError(t, err)
-			assert.Equal(t, int32(3), s.calls.Load())
-		})
-	}
-}
-
-func TestClockSkewWithoutDateIsNotRetried(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		w.Header()["Date"] = nil // suppress the server's Date header
-		writeJSON(w, 400, `{"Code":"IllegalTimestamp","Message":"x"}`)
-	})
-	_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
-	require.ErrorIs(t, err, signer.ErrClockSkew)
-	assert.Equal(t, int32(1), s.calls.Load())
-}
-
-func TestOversizedBodyRefused(t *testing.T) {
-	for name, chunked := range map[string]bool{"content-length": false, "chunked": true} {
-		t.Run(name, func(t *testing.T) {
-			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-				if !chunked {
-					w.Header().Set("Content-Length", "5000000")
-				}
-				w.WriteHeader(200)
-				chunk := bytes.Repeat([]byte("x"), 64<<10)
-				for i := 0; i < 80; i++ { // 5 MiB > the 4 MiB limit
-					if _, err := w.Write(chunk); err != nil {
-						return
-					}
-				}
-			})
-			_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
-			require.ErrorIs(t, err, signer.ErrResponseTooLarge)
-			assert.Equal(t, int32(1), s.calls.Load(), "not retried")
-		})
-	}
-}
-
-func TestHTMLGatewayPage(t *testing.T) {
-	page := "<html><head><title>502 Bad Gateway</title></head><body>" + strings.Repeat("<p>nginx</p>", 500) + "</body></html>"
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(502)
-		_, _ = w.Write([]byte(page))
-	})
-	_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
-	var apiErr *signer.APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 502, apiErr.StatusCode)
-	assert.Empty(t, apiErr.Code)
-	assert.Contains(t, apiErr.Message, "502 Bad Gateway")
-	assert.Contains(t, apiErr.Message, "text/html")
-	assert.Less(t, len(err.Error()), 300, "never the whole page")
-	assert.Equal(t, int32(3), s.calls.Load(), "a 5xx page is retried")
-}
-
-func TestErrorsNeverCarryCredentials(t *testing.T) {
-	// A hostile or careless server echoes everything it got: the URL with
-	// the signature and token, the Authorization header, the string to sign.
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		sts := signer.RPCStringToSign(r.Method, signer.CanonicalQuery(func() map[string][]string { c := q; c.Del("Signature"); return c }()))
-		msg, _ := json.Marshal("echo " + r.URL.String() + " auth=" + r.Header.Get("Authorization") + " token=" + r.Header.Get("x-acs-security-token") +
-			" sig=" + r.URL.Query().Get("Signature") + " server string to sign is:" + sts)
-		status := []int{400, 502, 403}[n%3]
-		code := map[int]string{400: "SignatureDoesNotMatch", 502: "", 403: "Forbidden.NoPermission"}[status]
-		writeJSON(w, status, `{"Code":"`+code+`","Message":`+string(msg)+`,"Recommend":`+string(msg)+`}`)
-	})
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	for _, v := range []signer.Version{signer.V1, signer.V3} {
-		for _, svc := range []Service{kmsService, saeService} {
-			c := newTestClient(t, svc, s.URL, func(o *Options) {
-				o.Credentials = signer.StaticCredentials(testAK, testSecret, testToken)
-				o.SignatureVersion = v
-				o.Logger = logger
-			})
-			for i := 0; i < 3; i++ {
-				_, err := c.Do(bg(), &Request{Operation: "Op", Method: "GET", Path: "/p", Query: map[string][]string{"k": {"v"}}})
-				require.Error(t, err)
-				assertNoSecrets(t, err.Error())
-				var apiErr *signer.APIError
-				require.ErrorAs(t, err, &apiErr)
-				assertNoSecrets(t, apiErr.Recommend)
-				assert.Contains(t, apiErr.Message, "[redacted]")
-			}
-		}
-	}
-	assertNoSecrets(t, logs.String())
-	assert.Contains(t, logs.String(), "alisecret: attempt")
-}
-
-func TestSignatureNeverInTransportErrors(t *testing.T) {
-	// Nothing listens on this port: the dial fails, and the error must not
-	// quote the URL's query.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// A per-call variant has its own limits but spends the client's retry
+// budget, and shares its learned clock offset.
+func TestWithSharesTheLimiterAndKeepsItsOwnLimits(t *testing.T) {
+	c := newTestClient(t, kmsService, "http://127.0.0.1:1")
+	o := c.Options()
+	o.RetryMaxAttempts, o.RetryMaxBackoff = 7, time.Second
+	v, err := c.With(o)
 	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	c := newTestClient(t, kmsService, "http://"+addr, func(o *Options) {
-		o.Credentials = signer.StaticCredentials(testAK, testSecret, testToken)
-	})
-	_, err = c.Do(bg(), getSecretRequest())
-	require.Error(t, err)
-	assertNoSecrets(t, err.Error())
-	assert.NotContains(t, err.Error(), "Signature=")
-	assert.NotContains(t, err.Error(), "SecurityToken")
-	assert.Contains(t, err.Error(), "attempt 3")
-	var opErr *net.OpError
-	assert.True(t, errors.As(err, &opErr), "the cause stays wrapped: %v", err)
-}
+	assert.Same(t, c.clock, v.clock, "one learned clock offset")
+	vstd, ok := v.retryer.(*retry.Standard)
+	require.True(t, ok)
+	assert.Equal(t, 7, vstd.Options().MaxAttempts)
+	assert.Equal(t, time.Second, vstd.Options().MaxBackoff)
+	own, ok := c.retryer.(*retry.Standard)
+	require.True(t, ok)
+	assert.Equal(t, DefaultRetryMaxAttempts, own.Options().MaxAttempts, "the client keeps its own limits")
+	assert.Equal(t, time.Millisecond, own.Options().MaxBackoff)
 
-func TestUserAgentAndHeaders(t *testing.T) {
-	var ua, accept string
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		ua, accept = r.Header.Get("User-Agent"), r.Header.Get("Accept")
-		writeJSON(w, 200, okBody)
-	})
-	_, err := newTestClient(t, kmsService, s.URL, func(o *Options) { o.UserAgent = "mytool/1.2" }).Do(bg(), getSecretRequest())
-	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(ua, "alisecret-go/"+LibraryVersion+" (go"), ua)
-	assert.True(t, strings.HasSuffix(ua, ") mytool/1.2"), ua)
-	assert.Empty(t, accept, "RPC v1 asks for JSON with Format=JSON")
-}
-
-func TestROARequestsVerify(t *testing.T) {
-	for _, v := range []signer.Version{signer.V1, signer.V3} {
-		t.Run(v.String(), func(t *testing.T) {
-			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-				assert.Equal(t, "/pop/v1/sam/secret/secret", r.URL.Path)
-				assert.Equal(t, "NamespaceId=cn-beijing%3Atest&SecretId=16", r.URL.RawQuery, "encoded on the wire")
-				h := r.Header.Clone()
-				if v == signer.V1 {
-					res := signer.ROACanonicalResource(r.URL.Path, r.URL.Query())
-					want := "acs " + testAK + ":" + signer.ROASignature(signer.ROAStringToSign(r.Method, h, res), testSecret)
-					assert.Equal(t, want, r.Header.Get("Authorization"))
-					assert.Contains(t, signer.ROAStringToSign(r.Method, h, res), "?NamespaceId=cn-beijing:test&SecretId=16", "signed raw")
-				} else {
-					cr, signed := signer.ACS3CanonicalRequest(r.Method, r.Host, r.URL.Path, r.URL.Query(), h, r.Header.Get("x-acs-content-sha256"))
-					want := signer.ACS3Authorization(testAK, signed, signer.ACS3Signature(signer.ACS3StringToSign(cr), testSecret))
-					assert.Equal(t, want, r.Header.Get("Authorization"))
-				}
-				writeJSON(w, 200, `{"Success":true}`)
-			})
-			c := newTestClient(t, saeService, s.URL, func(o *Options) { o.SignatureVersion = v })
-			_, err := c.Do(bg(), &Request{Operation: "DescribeSecret", Method: "GET", Path: "/pop/v1/sam/secret/secret",
-				Query: map[string][]string{"NamespaceId": {"cn-beijing:test"}, "SecretId": {"16"}}})
-			require.NoError(t, err)
-		})
+	// The variant's calls failed: the client keeps failing, and its own
+	// calls are paced by the one limiter.
+	for range retry.PaceAfter {
+		vstd.Record(&signer.APIError{StatusCode: 503})
 	}
-}
-
-func TestCheckTurnsSuccessStatusIntoError(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
-		if n == 1 {
-			writeJSON(w, 200, `{"Success":false,"ErrorCode":"InternalError"}`)
-			return
-		}
-		writeJSON(w, 200, `{"Success":true}`)
-	})
-	check := func(status int, h http.Header, body []byte) *signer.APIError {
-		if bytes.Contains(body, []byte(`"Success":false`)) {
-			return DecodeError("", "", status, h, body)
-		}
-		return CheckStatus(status, h, body)
-	}
-	_, err := newTestClient(t, saeService, s.URL).Do(bg(), &Request{Operation: "DescribeSecret", Method: "GET", Path: "/x", Check: CheckFunc(check)})
+	d, err := own.Delay(bg(), retry.Attempt{Number: 1})
 	require.NoError(t, err)
-	assert.Equal(t, int32(2), s.calls.Load(), "a retryable envelope error is retried")
+	assert.Greater(t, d, retry.PaceInterval/2, "one limiter for the client and its variant")
+
+	// A variant of the variant still shares it.
+	vv, err := v.With(o)
+	require.NoError(t, err)
+	vvstd, ok := vv.retryer.(*retry.Standard)
+	require.True(t, ok)
+	d, err = vvstd.Delay(bg(), retry.Attempt{Number: 1})
+	require.NoError(t, err)
+	assert.Greater(t, d, retry.PaceInterval/2)
 }
 
-// CheckFunc adapts a function to Checker.
-type CheckFunc func(status int, h http.Header, body []byte) *signer.APIError
+// A Retryer set in the options is used as it is; a client with a Retryer
+// of its own has no default limiter to share, so a variant without one
+// gets a fresh default policy.
+func TestRetryerOption(t *testing.T) {
+	rt := retry.NewStandard(retry.StandardOptions{})
+	c := newTestClient(t, kmsService, "http://127.0.0.1:1", func(o *Options) { o.Retryer = rt })
+	assert.Same(t, rt, c.retryer)
+	v, err := c.With(c.Options())
+	require.NoError(t, err)
+	assert.Same(t, rt, v.retryer)
 
-// Check calls f.
-func (f CheckFunc) Check(status int, h http.Header, body []byte) *signer.APIError {
-	return f(status, h, body)
+	o := c.Options()
+	o.Retryer, o.RetryMaxAttempts = nil, 4
+	own, err := c.With(o)
+	require.NoError(t, err)
+	std, ok := own.retryer.(*retry.Standard)
+	require.True(t, ok)
+	assert.NotSame(t, rt, std)
+	assert.Equal(t, 4, std.Options().MaxAttempts)
+	for range retry.PaceAfter {
+		rt.Record(&signer.APIError{StatusCode: 503})
+	}
+	for range 3 {
+		d, err := std.Delay(bg(), retry.Attempt{Number: 1})
+		require.NoError(t, err)
+		require.Zero(t, d, "the custom policy's failures are not the variant's")
+	}
+
+	// A client with the default policy, and a variant with a Retryer.
+	d := newTestClient(t, kmsService, "http://127.0.0.1:1")
+	dv, err := d.With(Options{Endpoint: "http://127.0.0.1:1", Retryer: rt})
+	require.NoError(t, err)
+	assert.Same(t, rt, dv.retryer)
+}
+
+func TestWithValidates(t *testing.T) {
+	c := newTestClient(t, kmsService, "http://127.0.0.1:1")
+	o := c.Options()
+	o.RetryMaxAttempts = -1
+	_, err := c.With(o)
+	require.ErrorIs(t, err, signer.ErrInvalidInput)
+	assert.Contains(t, err.Error(), "kms: invalid input: Options.RetryMaxAttempts")
+	o = c.Options()
+	o.Endpoint = "https://host/path"
+	_, err = c.With(o)
+	require.ErrorIs(t, err, signer.ErrInvalidInput)
+	assert.Contains(t, err.Error(), "Options.Endpoint")
+
+	o = c.Options()
+	o.Endpoint = "http://127.0.0.2:9"
+	v, err := c.With(o)
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.2:9", v.Endpoint())
+	assert.Equal(t, "http://127.0.0.1:1", c.Endpoint())
+}
+
+func TestResponseRequestID(t *testing.T) {
+	r := &Response{StatusCode: 200, Header: http.Header{}}
+	assert.Empty(t, r.RequestID())
+	r.Header.Set("X-Acs-Request-Id", "R-9")
+	assert.Equal(t, "R-9", r.RequestID())
 }

@@ -62,6 +62,9 @@ func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
 	skewFixed := false
 	for {
 		if stop != nil {
+			if ctx.Err() != nil { // the policy's wait ended with the context
+				return nil, c.ctxError(ctx, r, stop)
+			}
 			return nil, stop
 		}
 		if delay > 0 {

@@ -1,16 +1,12 @@
 package transport
 
 import (
-	"crypto/tls"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
 
@@ -56,64 +52,6 @@ func TestResolveEndpoint(t *testing.T) {
 	}
 }
 
-func TestRegionFromEnvironment(t *testing.T) {
-	t.Setenv(RegionEnv, "ap-southeast-1")
-	c, err := New(kmsService, Options{})
-	require.NoError(t, err)
-	assert.Equal(t, "https://kms.ap-southeast-1.aliyuncs.com", c.Endpoint())
-	t.Setenv(RegionEnv, "")
-	_, err = New(kmsService, Options{})
-	require.ErrorIs(t, err, signer.ErrInvalidInput)
-	assert.Contains(t, err.Error(), "kms: invalid input: Options.Region: empty, and ALIBABA_CLOUD_REGION_ID is not set either")
-}
-
-func TestOptionsValidation(t *testing.T) {
-	base := Options{Region: "cn-hangzhou"}
-	cases := map[string]func(*Options){
-		"RetryMaxAttempts": func(o *Options) { o.RetryMaxAttempts = -1 },
-		"RetryMaxBackoff":  func(o *Options) { o.RetryMaxBackoff = -time.Second },
-		"AttemptTimeout":   func(o *Options) { o.AttemptTimeout = -time.Second },
-		"SignatureVersion": func(o *Options) { o.SignatureVersion = 7 },
-	}
-	for field, mod := range cases {
-		o := base
-		mod(&o)
-		_, err := New(kmsService, o)
-		require.ErrorIs(t, err, signer.ErrInvalidInput, field)
-		assert.Contains(t, err.Error(), "Options."+field)
-	}
-	c, err := New(kmsService, base)
-	require.NoError(t, err)
-	assert.Equal(t, DefaultRetryMaxAttempts, c.s.maxAttempts)
-	assert.Equal(t, DefaultRetryMaxBackoff, c.s.maxBackoff)
-	assert.Equal(t, DefaultAttemptTimeout, c.s.attemptTimeout)
-	assert.Equal(t, DefaultAttemptTimeout, c.s.creds.timeout, "the credentials wait is bounded too")
-	assert.Same(t, DefaultHTTPClient(), c.s.http)
-	std, ok := c.s.retryer.(*retry.Standard)
-	require.True(t, ok, "the default policy")
-	assert.Equal(t, DefaultRetryMaxAttempts, std.Options().MaxAttempts)
-	assert.Equal(t, DefaultRetryMaxBackoff, std.Options().MaxBackoff)
-}
-
-func TestDefaultHTTPClient(t *testing.T) {
-	hc := DefaultHTTPClient()
-	assert.Zero(t, hc.Timeout, "attempts are bounded by AttemptTimeout instead")
-	require.NotNil(t, hc.CheckRedirect)
-	tr, ok := hc.Transport.(*http.Transport)
-	require.True(t, ok)
-	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
-	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
-	assert.Equal(t, 10*time.Second, tr.ResponseHeaderTimeout)
-	assert.Equal(t, 100, tr.MaxIdleConnsPerHost, "a busy service keeps its connections")
-	assert.Equal(t, 90*time.Second, tr.IdleConnTimeout)
-	assert.Equal(t, 5*time.Second, defaultDialer.Timeout)
-	assert.Equal(t, 30*time.Second, defaultDialer.KeepAlive)
-	assert.Equal(t, 256, tr.MaxIdleConns)
-	assert.Equal(t, 5*time.Second, tr.TLSHandshakeTimeout)
-	assert.Equal(t, time.Second, tr.ExpectContinueTimeout)
-	assert.NotNil(t, tr.Proxy)
-}
-
 // FuzzResolveEndpoint varies what callers control (region, network,
 // endpoint); the product is one of the two the clients pass.
 func FuzzResolveEndpoint(f *testing.F) {
@@ -142,4 +80,27 @@ func FuzzResolveEndpoint(f *testing.F) {
 			require.Equal(t, "https", scheme, "a bare host means https")
 		}
 	})
+}
+
+// A region id is letters, digits, '-' and '_': each range is accepted up to
+// and including its ends, and the bytes just outside them are refused.
+func TestValidToken(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{"", false},
+		{"az", true}, {"AZ", true}, {"09", true}, {"cn-hangzhou_1", true},
+		{"a", true}, {"z", true}, {"A", true}, {"Z", true}, {"0", true}, {"9", true}, {"-", true}, {"_", true},
+		{"`", false}, {"{", false}, // either side of a..z
+		{"@", false}, {"[", false}, // either side of A..Z
+		{"/", false}, {":", false}, // either side of 0..9
+		{",", false}, {".", false}, {"^", false}, // either side of - and _
+		{"cn.hangzhou", false}, {"cn hangzhou", false}, {"ok\x00", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.s, func(t *testing.T) {
+			assert.Equal(t, tc.want, validToken(tc.s))
+		})
+	}
 }

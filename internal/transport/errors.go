@@ -33,6 +33,9 @@ func (c *Client) transportError(r *Request, req *http.Request, n int, err error)
 // waiting on and keeping the last failure, if any, both in the text and
 // for errors.Is and errors.As.
 func (c *Client) ctxError(ctx context.Context, r *Request, last error) error {
+	if last == ctx.Err() { // a bare context error (a wait for credentials) names nothing
+		last = nil
+	}
 	return &contextError{op: c.svc.Name + " " + r.Operation + " (" + c.Endpoint() + ")", ctxErr: ctx.Err(), last: last}
 }
 

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"net/url"
 	"testing"
 
@@ -58,4 +59,20 @@ func TestEncodeQueryRejects(t *testing.T) {
 			assert.Equal(t, tc.want, err.Error())
 		})
 	}
+}
+
+// refusingEncoder is a field type whose encoding fails.
+type refusingEncoder struct{}
+
+func (refusingEncoder) EncodeValues(string, *url.Values) error {
+	return errors.New("cannot encode this field")
+}
+
+func TestEncodeQueryFieldError(t *testing.T) {
+	in := struct {
+		Bad refusingEncoder `url:"Bad"`
+	}{}
+	_, err := EncodeQuery("kms", "Op", &in)
+	require.ErrorIs(t, err, signer.ErrInvalidInput)
+	assert.Equal(t, "kms Op: invalid input: cannot encode this field", err.Error())
 }

@@ -1,8 +1,11 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"sync"
 	"testing"
@@ -15,60 +18,127 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-func TestRetryAfterHeader(t *testing.T) {
-	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	cases := []struct {
-		name   string
-		header map[string]string
-		want   time.Duration
-	}{
-		{"none", nil, 0},
-		{"x-acs ms", map[string]string{"X-Acs-Retry-After": "1000"}, time.Second},
-		{"x-acs ms, spaces", map[string]string{"x-acs-retry-after": " 250 "}, 250 * time.Millisecond},
-		{"x-acs wins over Retry-After", map[string]string{"X-Acs-Retry-After": "100", "Retry-After": "7"}, 100 * time.Millisecond},
-		{"x-acs bad: ignored, not Retry-After", map[string]string{"X-Acs-Retry-After": "soon", "Retry-After": "7"}, 0},
-		{"x-acs zero", map[string]string{"X-Acs-Retry-After": "0"}, 0},
-		{"x-acs negative", map[string]string{"X-Acs-Retry-After": "-5"}, 0},
-		{"x-acs huge", map[string]string{"X-Acs-Retry-After": "9223372036854775807"}, maxRetryAfter},
-		{"x-acs overflowing", map[string]string{"X-Acs-Retry-After": "99999999999999999999999"}, 0},
-		{"seconds", map[string]string{"Retry-After": "3"}, 3 * time.Second},
-		{"seconds zero", map[string]string{"Retry-After": "0"}, 0},
-		{"seconds negative", map[string]string{"Retry-After": "-3"}, 0},
-		{"seconds huge", map[string]string{"Retry-After": "9223372036854775807"}, maxRetryAfter},
-		{"HTTP date", map[string]string{"Retry-After": now.Add(90 * time.Second).Format(http.TimeFormat)}, 90 * time.Second},
-		{"HTTP date past", map[string]string{"Retry-After": now.Add(-time.Minute).Format(http.TimeFormat)}, 0},
-		{"HTTP date far", map[string]string{"Retry-After": now.AddDate(1, 0, 0).Format(http.TimeFormat)}, maxRetryAfter},
-		{"garbage", map[string]string{"Retry-After": "tomorrow-ish"}, 0},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			h := http.Header{}
-			for k, v := range tc.header {
-				h.Set(k, v)
-			}
-			assert.Equal(t, tc.want, RetryAfter(h, now))
+func TestRetry503ThenSuccess(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if !verifyRPC(r, testSecret) {
+			writeJSON(w, 400, `{"Code":"SignatureDoesNotMatch","Message":"bad"}`)
+			return
+		}
+		if n < 3 {
+			writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"try later","RequestId":"R-503"}`)
+			return
+		}
+		writeJSON(w, 200, okBody)
+	})
+	resp, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), s.calls.Load())
+	assert.JSONEq(t, okBody, string(resp.Body))
+}
+
+func TestThrottlingThenSuccess(t *testing.T) {
+	for _, code := range []string{"Throttling", "Throttling.User", "Throttling.Api", "Rejected.Throttling"} {
+		t.Run(code, func(t *testing.T) {
+			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				if n == 1 {
+					writeJSON(w, 400, `{"Code":"`+code+`","Message":"Request was denied due to user flow control."}`)
+					return
+				}
+				writeJSON(w, 200, okBody)
+			})
+			clock := newFakeClock(time.Now())
+			_, err := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = clock.policy(retry.StandardOptions{}) }).Do(bg(), getSecretRequest())
+			require.NoError(t, err)
+			assert.Equal(t, int32(2), s.calls.Load())
 		})
 	}
 }
 
-// recorder is a retry policy with no randomness (every draw is 0) whose
-// sleeps are recorded, not slept.
-type recorder struct {
-	mu    sync.Mutex
-	slept []time.Duration
+func TestConnectionResetThenSuccess(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.(*net.TCPConn).SetLinger(0) // RST, not FIN
+				_ = conn.Close()
+			}
+			return
+		}
+		writeJSON(w, 200, okBody)
+	})
+	_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), s.calls.Load())
 }
 
-func (r *recorder) policy(maxAttempts int) *retry.Standard {
-	return retry.NewStandard(retry.StandardOptions{
-		MaxAttempts: maxAttempts,
-		Rand:        func(time.Duration) time.Duration { return 0 },
-		Sleep: func(_ context.Context, d time.Duration) bool {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.slept = append(r.slept, d)
-			return true
-		},
+func TestResetMidBodyThenSuccess(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			w.Header().Set("Content-Length", "1000")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte(`{"RequestId":`))
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
+		}
+		writeJSON(w, 200, okBody)
 	})
+	resp, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
+	require.NoError(t, err)
+	assert.JSONEq(t, okBody, string(resp.Body))
+	assert.Equal(t, int32(2), s.calls.Load())
+}
+
+func TestNoRetryOnCredentialAndClientErrors(t *testing.T) {
+	cases := map[string]struct {
+		status int
+		code   string
+		class  error
+	}{
+		"SignatureDoesNotMatch":       {400, "SignatureDoesNotMatch", signer.ErrInvalidCredentials},
+		"InvalidAccessKeyId.NotFound": {404, "InvalidAccessKeyId.NotFound", signer.ErrInvalidCredentials},
+		"Forbidden.NoPermission":      {403, "Forbidden.NoPermission", signer.ErrAccessDenied},
+		"Forbidden.ResourceNotFound":  {404, "Forbidden.ResourceNotFound", signer.ErrNotFound},
+		"InvalidParameter":            {400, "InvalidParameter", signer.ErrInvalidParameter},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, tc.status, `{"Code":"`+tc.code+`","Message":"m","RequestId":"R-1","HostId":"kms.test"}`)
+			})
+			_, err := newTestClient(t, kmsService, s.URL).Do(bg(), getSecretRequest())
+			require.ErrorIs(t, err, tc.class)
+			var apiErr *signer.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.code, apiErr.Code)
+			assert.Equal(t, "R-1", apiErr.RequestID)
+			assert.Equal(t, "kms.test", apiErr.HostID)
+			assert.Equal(t, "kms", apiErr.Service)
+			assert.Equal(t, "GetSecretValue", apiErr.Operation)
+			assert.Equal(t, int32(1), s.calls.Load(), "one attempt only")
+		})
+	}
+}
+
+func TestPersistent500KeepsLastError(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 500, `{"Code":"InternalFailure","Message":"attempt","RequestId":"R-`+string(rune('0'+n))+`"}`)
+	})
+	_, err := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxAttempts = 4 }).Do(bg(), getSecretRequest())
+	var apiErr *signer.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "R-4", apiErr.RequestID)
+	assert.Equal(t, int32(4), s.calls.Load())
+	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
+}
+
+func TestRetryMaxAttemptsOneMeansNoRetry(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, `{"Code":"ServiceUnavailable"}`)
+	})
+	_, err := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxAttempts = 1 }).Do(bg(), getSecretRequest())
+	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
+	assert.Equal(t, int32(1), s.calls.Load())
 }
 
 func TestRetryDecisions(t *testing.T) {
@@ -105,12 +175,12 @@ func TestRetryDecisions(t *testing.T) {
 				}
 				writeJSON(w, 200, okBody)
 			})
-			rec := &recorder{}
 			maxAttempts := 3
 			if tc.class == signer.ErrThrottled {
 				maxAttempts = 1 // the only way a throttled call without deadline fails at once
 			}
-			c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rec.policy(maxAttempts) })
+			clock := newFakeClock(time.Now())
+			c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = clock.policy(retry.StandardOptions{MaxAttempts: maxAttempts}) })
 			_, err := c.Do(bg(), getSecretRequest())
 			if tc.failsWith == 0 {
 				require.NoError(t, err)
@@ -123,7 +193,7 @@ func TestRetryDecisions(t *testing.T) {
 				}
 			}
 			assert.Equal(t, tc.calls, s.calls.Load())
-			assert.Equal(t, tc.slept, rec.slept)
+			assert.Equal(t, tc.slept, clock.Slept())
 		})
 	}
 }
@@ -139,22 +209,10 @@ func TestThrottledUntilDeadline(t *testing.T) {
 	// The policy's clock is virtual and an hour ahead: the context's
 	// deadline is 95ms away for the policy and an hour away in real time,
 	// so a slow machine cannot end the call before the policy does.
-	now := time.Now().Add(time.Hour)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	rt := retry.NewStandard(retry.StandardOptions{
-		Now:  clock,
-		Rand: func(time.Duration) time.Duration { return 0 },
-		Sleep: func(_ context.Context, d time.Duration) bool {
-			mu.Lock()
-			defer mu.Unlock()
-			now = now.Add(d)
-			return true
-		},
-	})
-	ctx, cancel := context.WithDeadline(bg(), now.Add(95*time.Millisecond))
+	clock := newFakeClock(time.Now().Add(time.Hour))
+	ctx, cancel := context.WithDeadline(bg(), clock.Now().Add(95*time.Millisecond))
 	defer cancel()
-	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = clock.policy(retry.StandardOptions{}) })
 	_, err := c.Do(ctx, getSecretRequest())
 	require.ErrorIs(t, err, signer.ErrThrottled)
 	require.NotErrorIs(t, err, context.DeadlineExceeded)
@@ -162,38 +220,165 @@ func TestThrottledUntilDeadline(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 10*time.Millisecond, apiErr.RetryAfter)
 	assert.Equal(t, int32(10), s.calls.Load(), "attempts at 0, 10, ..., 90ms; the next would be at 100ms")
+	assert.Len(t, clock.Slept(), 9)
 }
 
-// TestPerCallOverridesShareTheLimiter: a per-call variant of a client
-// gets its own limits but the client's limiter: its failures pace the
-// client.
-func TestPerCallOverridesShareTheLimiter(t *testing.T) {
-	c := newTestClient(t, kmsService, "http://127.0.0.1:1")
-	v, err := c.With(Options{Endpoint: "http://127.0.0.1:1", Credentials: signer.StaticCredentials(testAK, testSecret, ""), RetryMaxAttempts: 7})
-	require.NoError(t, err)
-	vstd, ok := v.s.retryer.(*retry.Standard)
-	require.True(t, ok)
-	assert.Equal(t, 7, vstd.Options().MaxAttempts)
-	own, ok := c.s.retryer.(*retry.Standard)
-	require.True(t, ok)
-	assert.Equal(t, DefaultRetryMaxAttempts, own.Options().MaxAttempts)
-
-	for range retry.PaceAfter { // the variant's calls failed: the client keeps failing
-		vstd.Record(&signer.APIError{StatusCode: 503})
-	}
-	d, err := own.Delay(bg(), retry.Attempt{Number: 1})
-	require.NoError(t, err)
-	assert.Greater(t, d, retry.PaceInterval/2, "one limiter for the client and its variant")
-}
-
-func TestRetryerOptionUsed(t *testing.T) {
-	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okBody) })
-	rt := retry.NewStandard(retry.StandardOptions{})
+// TestBackoffNotPastDeadline: the policy's draw (99.9ms, the top of the
+// first retry's [0, 100ms)) would end after the call's 50ms deadline, so
+// the call ends at once with the real failure, without sleeping.
+func TestBackoffNotPastDeadline(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
+	})
+	// The policy's clock stands an hour ahead: the deadline is 50ms away
+	// for the policy and an hour away in real time.
+	clock := newFakeClock(time.Now().Add(time.Hour))
+	rt := clock.policy(retry.StandardOptions{Rand: func(n time.Duration) time.Duration { return n - 100*time.Microsecond }})
+	ctx, cancel := context.WithDeadline(bg(), clock.Now().Add(50*time.Millisecond))
+	defer cancel()
 	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
-	assert.Same(t, rt, c.s.retryer)
-	v, err := c.With(Options{Endpoint: s.URL, Retryer: rt})
-	require.NoError(t, err)
-	assert.Same(t, rt, v.s.retryer)
+	_, err := c.Do(ctx, getSecretRequest())
+	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
+	require.NotErrorIs(t, err, context.DeadlineExceeded)
+	assert.Empty(t, clock.Slept())
+	assert.Equal(t, int32(1), s.calls.Load())
+
+	// With time for the draws, the same policy sleeps them and tries again
+	// (after another call's success: one failure in a row does not pace).
+	rt.Record(nil)
+	ctx2, cancel2 := context.WithDeadline(bg(), clock.Now().Add(time.Minute))
+	defer cancel2()
+	_, err = c.Do(ctx2, getSecretRequest())
+	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
+	assert.Equal(t, []time.Duration{100*time.Millisecond - 100*time.Microsecond, 200*time.Millisecond - 100*time.Microsecond}, clock.Slept())
+	assert.Equal(t, int32(4), s.calls.Load())
+}
+
+func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
+	ctx, cancel := context.WithTimeout(bg(), 2*time.Hour) // time for the hour's wait
+	defer cancel()
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Acs-Retry-After", "3600000")
+		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
+	})
+	// The answer is read in full, then the context ends: the service asked
+	// for an hour, so the client is about to sleep an hour before attempt 2.
+	cancelAfterAnswer := doerFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			return nil, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		cancel()
+		return resp, err
+	})
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxBackoff = time.Hour; o.HTTPClient = cancelAfterAnswer })
+	done := make(chan error, 1)
+	go func() { _, err := c.Do(ctx, getSecretRequest()); done <- err }()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+		var apiErr *signer.APIError
+		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+		assert.Equal(t, time.Hour, apiErr.RetryAfter)
+		assert.Contains(t, err.Error(), "kms GetSecretValue ("+s.URL+"): context canceled (last error: ")
+		assert.Contains(t, err.Error(), "busy")
+		assert.Equal(t, int32(1), s.calls.Load())
+	case <-time.After(10 * time.Second): // liveness bound: the backoff is an hour
+		t.Fatal("Do slept through a cancelled context")
+	}
+}
+
+// A context that ends during the wait before a retry ends the call with
+// the cancellation and the failure that caused the wait.
+func TestCancelDuringSleep(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
+	})
+	ctx, cancel := context.WithCancel(bg())
+	defer cancel()
+	clock := newFakeClock(time.Now())
+	rt := clock.policy(retry.StandardOptions{
+		Rand:  func(n time.Duration) time.Duration { return n / 2 },
+		Sleep: func(context.Context, time.Duration) bool { cancel(); return false },
+	})
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = rt })
+	_, err := c.Do(ctx, getSecretRequest())
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
+	assert.Equal(t, "kms GetSecretValue ("+s.URL+"): context canceled (last error: kms GetSecretValue: ServiceUnavailable: busy (HTTP 503))", err.Error())
+	assert.Equal(t, int32(1), s.calls.Load())
+}
+
+func TestClockSkewLearnedThenSuccess(t *testing.T) {
+	serverNow := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	for name, localOffset := range map[string]time.Duration{"client behind": -2 * time.Hour, "client ahead": 3 * time.Hour} {
+		t.Run(name, func(t *testing.T) {
+			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				ts, err := time.Parse(signer.RPCTimestampLayout, r.URL.Query().Get("Timestamp"))
+				if err != nil || ts.Sub(serverNow).Abs() > 15*time.Minute {
+					w.Header().Set("Date", serverNow.Format(http.TimeFormat))
+					writeJSON(w, 400, `{"Code":"InvalidTimeStamp.Expired","Message":"Specified time stamp or date value is expired."}`)
+					return
+				}
+				writeJSON(w, 200, okBody)
+			})
+			c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.RetryMaxAttempts = 1 })
+			c.SetClock(func() time.Time { return serverNow.Add(localOffset) })
+			_, err := c.Do(bg(), getSecretRequest())
+			require.NoError(t, err, "one immediate retry with the learned offset, even with RetryMaxAttempts 1")
+			assert.Equal(t, int32(2), s.calls.Load())
+			assert.Equal(t, -localOffset, c.ClockOffset())
+			// Later calls use the offset from the start, and so do the
+			// client's per-call variants.
+			_, err = c.Do(bg(), getSecretRequest())
+			require.NoError(t, err)
+			assert.Equal(t, int32(3), s.calls.Load())
+			v, err := c.With(c.Options())
+			require.NoError(t, err)
+			_, err = v.Do(bg(), getSecretRequest())
+			require.NoError(t, err)
+			assert.Equal(t, int32(4), s.calls.Load())
+		})
+	}
+}
+
+// The immediate retry after a clock-skew correction happens once per call:
+// a service that keeps refusing the time ends the call with that error.
+func TestClockSkewRetriedOnce(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).Format(http.TimeFormat))
+		writeJSON(w, 400, `{"Code":"RequestTimeTooSkewed","Message":"skewed"}`)
+	})
+	clock := newFakeClock(time.Now())
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = clock.policy(retry.StandardOptions{}) })
+	_, err := c.Do(bg(), getSecretRequest())
+	require.ErrorIs(t, err, signer.ErrClockSkew)
+	assert.Equal(t, int32(2), s.calls.Load())
+	assert.Empty(t, clock.Slept(), "at once, not after a backoff")
+}
+
+func TestClockSkewWithoutDateIsNotRetried(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header()["Date"] = nil // suppress the server's Date header
+		writeJSON(w, 400, `{"Code":"IllegalTimestamp","Message":"x"}`)
+	})
+	c := newTestClient(t, kmsService, s.URL)
+	_, err := c.Do(bg(), getSecretRequest())
+	require.ErrorIs(t, err, signer.ErrClockSkew)
+	assert.Equal(t, int32(1), s.calls.Load())
+	assert.Zero(t, c.ClockOffset())
+}
+
+func TestSkewClockLearn(t *testing.T) {
+	local := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	k := &skewClock{now: func() time.Time { return local }}
+	assert.False(t, k.learn(http.Header{"Date": {"not a date"}}))
+	assert.Equal(t, local, k.Now())
+	require.True(t, k.learn(http.Header{"Date": {local.Add(90 * time.Second).Format(http.TimeFormat)}}))
+	assert.Equal(t, local.Add(90*time.Second), k.Now())
 }
 
 // attemptLog is a Retryer that allows everything at once and logs what
@@ -203,6 +388,7 @@ type attemptLog struct {
 	attempts []retry.Attempt
 	records  []error
 	delay    time.Duration
+	slept    []time.Duration
 }
 
 func (l *attemptLog) Delay(_ context.Context, a retry.Attempt) (time.Duration, error) {
@@ -224,11 +410,16 @@ func (l *attemptLog) Record(err error) {
 	l.records = append(l.records, err)
 }
 
-func (l *attemptLog) Sleep(context.Context, time.Duration) bool { return true }
+func (l *attemptLog) Sleep(_ context.Context, d time.Duration) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.slept = append(l.slept, d)
+	return true
+}
 
 // TestLoopTellsTheRetryer: the loop asks before every attempt with the
 // call's state (number, last failure, failures and throttles counted apart,
-// time waited) and records every outcome.
+// time waited), sleeps what it is told, and records every outcome.
 func TestLoopTellsTheRetryer(t *testing.T) {
 	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch n {
@@ -265,12 +456,30 @@ func TestLoopTellsTheRetryer(t *testing.T) {
 		{3, 1, 1, 7 * time.Millisecond, signer.ErrServiceUnavailable},
 		{4, 1, 2, 14 * time.Millisecond, signer.ErrThrottled},
 	}, got)
+	assert.Equal(t, []time.Duration{7 * time.Millisecond, 7 * time.Millisecond, 7 * time.Millisecond}, l.slept)
 	require.Len(t, l.records, 4)
 	assert.Nil(t, l.records[3], "the success is recorded")
 	for _, r := range l.records[:3] {
 		require.Error(t, r)
 	}
 }
+
+// A Retryer that stops the call before its first attempt ends it unsent,
+// with the Retryer's error.
+func TestRetryerStopsBeforeTheFirstAttempt(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okBody) })
+	stop := errors.New("not now")
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = stopRetryer{stop} })
+	_, err := c.Do(bg(), getSecretRequest())
+	require.ErrorIs(t, err, stop)
+	assert.Zero(t, s.calls.Load())
+}
+
+type stopRetryer struct{ err error }
+
+func (r stopRetryer) Delay(context.Context, retry.Attempt) (time.Duration, error) { return 0, r.err }
+func (stopRetryer) Record(error)                                                  {}
+func (stopRetryer) Sleep(context.Context, time.Duration) bool                     { return true }
 
 // TestPacedCallInTheLoop: a call of a client that keeps failing waits for
 // its slot (1s after the failures). When another call succeeds meanwhile,
