@@ -153,3 +153,26 @@ func TestCacheEvictionNeverEvictsTheNewcomer(t *testing.T) {
 	_, held := c.entries.Load(e.key)
 	assert.True(t, held)
 }
+
+// A cache of up to 6 entries (5 and a newcomer) compares them all: exact
+// LRU, whatever the draws would have been.
+func TestCacheEvictionSmallCacheComparesAll(t *testing.T) {
+	for _, size := range []int{1, 2, 5} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			c := NewCache(nil, CacheOptions{MaxEntries: size})
+			defer c.Close()
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			for i := range size {
+				c.acquire(cacheKey{fmt.Sprint(i), stageCurrent})
+			}
+			for i, e := range c.all {
+				e.used.Store(uint64(100 - i)) // the last one is the least recent
+			}
+			c.rand = func() float64 { return 0 } // draws would all be position 0
+			_, evicted := c.acquire(cacheKey{"new", stageCurrent})
+			require.Len(t, evicted, 1)
+			assert.Equal(t, fmt.Sprint(size-1), evicted[0].key.name)
+		})
+	}
+}
