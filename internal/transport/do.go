@@ -50,10 +50,33 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		return c.do(ctx, r)
 	}
 	call := CallInfo{Service: c.svc.Name, Operation: r.Operation}
-	ctx = obs.StartCall(ctx, call)
+	func() {
+		defer c.survive(ctx, "StartCall")
+		if octx := obs.StartCall(ctx, call); octx != nil {
+			ctx = octx
+		}
+	}()
 	resp, err := c.do(ctx, r)
-	obs.EndCall(ctx, call, err)
+	func() {
+		defer c.survive(ctx, "EndCall")
+		obs.EndCall(ctx, call, err)
+	}()
 	return resp, err
+}
+
+// survive recovers a panic of the Observer's method (deferred around each
+// call to it): an observer must never take the caller down. It is logged
+// at error level, without the panic value, which could hold anything.
+func (c *Client) survive(ctx context.Context, method string) {
+	if recover() == nil {
+		return
+	}
+	l := c.opts.Logger
+	if l == nil {
+		l = slog.Default()
+	}
+	l.LogAttrs(ctx, slog.LevelError, "alisecret: the Observer panicked; the call goes on",
+		slog.String("service", c.svc.Name), slog.String("method", method))
 }
 
 func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
@@ -253,6 +276,7 @@ func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time
 		slog.String("code", a.Code), slog.String("request_id", a.RequestID), slog.Duration("latency", a.Latency),
 		slog.String("error", errText), slog.Duration("next_delay", delay))
 	if obs != nil {
+		defer c.survive(ctx, "ObserveAttempt")
 		obs.ObserveAttempt(ctx, a)
 	}
 }

@@ -1,8 +1,10 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"sync"
 	"testing"
@@ -196,5 +198,48 @@ func TestObserverSeesNoCredentials(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// panickyObserver panics in the method named by its field.
+type panickyObserver struct{ in string }
+
+func (o panickyObserver) StartCall(ctx context.Context, _ CallInfo) context.Context {
+	if o.in == "StartCall" {
+		panic("secret-looking panic value")
+	}
+	return ctx
+}
+
+func (o panickyObserver) ObserveAttempt(context.Context, AttemptInfo) {
+	if o.in == "ObserveAttempt" {
+		panic("secret-looking panic value")
+	}
+}
+
+func (o panickyObserver) EndCall(context.Context, CallInfo, error) {
+	if o.in == "EndCall" {
+		panic("secret-looking panic value")
+	}
+}
+
+// An Observer that panics never takes the caller down: the call goes on
+// and returns its answer, and the panic is logged without its value.
+func TestPanickingObserver(t *testing.T) {
+	for _, method := range []string{"StartCall", "ObserveAttempt", "EndCall"} {
+		t.Run(method, func(t *testing.T) {
+			s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okBody) })
+			var logs bytes.Buffer
+			c := newTestClient(t, kmsService, s.URL, func(o *Options) {
+				o.Observer = panickyObserver{in: method}
+				o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+			})
+			resp, err := c.Do(bg(), getSecretRequest())
+			require.NoError(t, err)
+			assert.Equal(t, 200, resp.StatusCode)
+			assert.Contains(t, logs.String(), "the Observer panicked")
+			assert.Contains(t, logs.String(), "method="+method)
+			assert.NotContains(t, logs.String(), "secret-looking")
+		})
 	}
 }
