@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 )
 
 // String decodes a JSON string, number or boolean as text, and null as "".
@@ -22,13 +23,31 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*s = ""
 	case b[0] == '"':
-		return json.Unmarshal(b, (*string)(s))
+		v, err := unquote(b)
+		*s = String(v)
+		return err
 	case b[0] == '{' || b[0] == '[':
 		return &ShapeError{Want: "text, got a JSON structure"}
 	default:
 		*s = String(b)
 	}
 	return nil
+}
+
+// unquote returns the text of b, a JSON string literal. Most have no
+// escape and no control character and are valid UTF-8: their text is the
+// bytes between the quotes, which saves running a second decoder per field
+// (a fifth of a call's CPU). The others go through encoding/json.
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		if utf8.Valid(inner) && !bytes.ContainsFunc(inner, func(r rune) bool { return r == '\\' || r == '"' || r < 0x20 }) {
+			return string(inner), nil
+		}
+	}
+	var v string
+	err := json.Unmarshal(b, &v)
+	return v, err
 }
 
 // JSONText decodes a value the service sends either as a string holding
@@ -42,7 +61,9 @@ func (t *JSONText) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*t = ""
 	case b[0] == '"':
-		return json.Unmarshal(b, (*string)(t))
+		v, err := unquote(b)
+		*t = JSONText(v)
+		return err
 	default:
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, b); err != nil {
@@ -121,7 +142,7 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 		// A one-key object is a wrapper ({"Tag":[...]}, {"Tag":{...}})
 		// unless it is itself an element ({"TagKey":"k"}).
 		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) == nil && len(m) == 1 && !isElement[T](b) {
+		if json.Unmarshal(b, &m) == nil && len(m) == 1 && (isText[T]() || !isElement[T](b)) {
 			for _, inner := range m {
 				return l.decode(inner, false)
 			}
@@ -133,6 +154,13 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 	}
 	*l = []T{one}
 	return nil
+}
+
+// isText reports whether T is a string, which no object decodes into.
+func isText[T any]() bool {
+	var zero T
+	_, ok := any(zero).(string)
+	return ok
 }
 
 // isElement reports whether the object b decodes into a T with no unknown
