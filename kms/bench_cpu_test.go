@@ -3,10 +3,6 @@
 package kms_test
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"syscall"
 	"testing"
 	"time"
@@ -32,22 +28,4 @@ func processTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// fetchJSON is the floors' whole round trip: send, read, fail on a status
-// other than 200, decode with encoding/json.
-func fetchJSON(hc *http.Client, req *http.Request, out any) error {
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != 200 {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	return json.Unmarshal(body, out)
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package kms_test
 
 import (
@@ -10,9 +12,10 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// The end-to-end benchmarks talk to the server benchEndpoint names (a fake
-// server in another process under .ci/bench). Ours and the floor share one
-// http.Client and one server.
+// The end-to-end benchmarks talk to the server benchEndpoint names (the fake
+// server process .ci/bench starts, so that what they measure is the client
+// alone). They report cpu-ns/op from getrusage (bench_cpu_test.go), hence
+// unix only. Ours and the floor share one http.Client and one server.
 
 func benchClients(tb testing.TB, version ...signer.Version) (*kms.Client, *floorClient) {
 	tb.Helper()
@@ -78,6 +81,8 @@ func BenchmarkGetSecretValueACS3(b *testing.B) {
 	stop()
 }
 
+// BenchmarkGetSecretValue is one GetSecretValue signed with RPC v1 (the
+// default), against the same server as BenchmarkFloor.
 func BenchmarkGetSecretValue(b *testing.B) {
 	c, _ := benchClients(b)
 	in := &kms.GetSecretValueInput{SecretName: benchSecretName}

@@ -7,10 +7,16 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/alisecret/alisecret-go/kms/kmstest"
 )
@@ -137,19 +143,40 @@ func newFloor(hc *http.Client, endpoint string) *floorClient {
 	return &floorClient{hc: hc, endpoint: endpoint, host: strings.TrimPrefix(endpoint, "http://"), buf: make([]byte, 0, 512), sts: make([]byte, 0, 1024)}
 }
 
-// The floor is a correct client: the fake accepts its signature.
+// The floor is a correct client: the fake accepts its signature, with a
+// name that needs percent-encoding.
 func TestFloorIsCorrect(t *testing.T) {
 	srv := kmstest.NewServer(kmstest.WithAccessKey(benchKeyID, benchKeySecret))
 	defer srv.Close()
 	srv.PutSecretValue("a b/c", "v")
 	f := newFloor(srv.HTTPClient(), srv.URL)
-	for name, get := range map[string]func(string) (*floorOutput, error){"rpc v1": f.get, "acs3": f.getACS3} {
-		out, err := get("a b/c")
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if out.SecretData != "v" || out.SecretName != "a b/c" {
-			t.Fatalf("%s floor got %+v", name, out)
-		}
+	for _, tc := range []struct {
+		name string
+		get  func(string) (*floorOutput, error)
+	}{{"rpc v1", f.get}, {"acs3", f.getACS3}} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := tc.get("a b/c")
+			require.NoError(t, err)
+			assert.Equal(t, "v", out.SecretData)
+			assert.Equal(t, "a b/c", out.SecretName)
+		})
 	}
+}
+
+// fetchJSON is the floors' whole round trip: send, read, fail on a status
+// other than 200, decode with encoding/json.
+func fetchJSON(hc *http.Client, req *http.Request, out any) error {
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return json.Unmarshal(body, out)
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package sae_test
 
 import (
@@ -8,10 +10,11 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// The benchmarks talk to a saetest server in another process, so their
-// allocations are the client's alone.
-// Ours and the floor share one http.Client and one server.
-func loopbackClients(tb testing.TB) (*sae.Client, *floorClient) {
+// The end-to-end benchmarks talk to the server benchEndpoint names (the fake
+// server process .ci/bench starts, so that what they measure is the client
+// alone). They report cpu-ns/op from getrusage (bench_cpu_test.go), hence
+// unix only. Ours and the floor share one http.Client and one server.
+func benchClients(tb testing.TB) (*sae.Client, *floorClient) {
 	tb.Helper()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	tb.Cleanup(hc.CloseIdleConnections)
@@ -27,8 +30,8 @@ func loopbackClients(tb testing.TB) (*sae.Client, *floorClient) {
 	return c, newFloor(hc, endpoint)
 }
 
-func loopbackClient(b *testing.B) *sae.Client {
-	c, _ := loopbackClients(b)
+func benchClient(b *testing.B) *sae.Client {
+	c, _ := benchClients(b)
 	return c
 }
 
@@ -36,7 +39,7 @@ func loopbackClient(b *testing.B) *sae.Client {
 // DescribeSecret (see floorClient), against the same server as
 // BenchmarkSAEDescribeSecret.
 func BenchmarkSAEFloor(b *testing.B) {
-	_, f := loopbackClients(b)
+	_, f := benchClients(b)
 	b.ReportAllocs()
 	stop := cpuPerOp(b)
 	for b.Loop() {
@@ -47,8 +50,10 @@ func BenchmarkSAEFloor(b *testing.B) {
 	stop()
 }
 
+// BenchmarkSAEDescribeSecret is one DescribeSecret (ROA v1), against the
+// same server as BenchmarkSAEFloor.
 func BenchmarkSAEDescribeSecret(b *testing.B) {
-	c := loopbackClient(b)
+	c := benchClient(b)
 	in := &sae.DescribeSecretInput{NamespaceID: benchNamespace, SecretID: benchSecretID}
 	b.ReportAllocs()
 	stop := cpuPerOp(b)
@@ -61,7 +66,7 @@ func BenchmarkSAEDescribeSecret(b *testing.B) {
 }
 
 func BenchmarkSAEDescribeSecretParallel(b *testing.B) {
-	c := loopbackClient(b)
+	c := benchClient(b)
 	in := &sae.DescribeSecretInput{NamespaceID: benchNamespace, SecretID: benchSecretID}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {

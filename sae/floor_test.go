@@ -6,11 +6,16 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/alisecret/alisecret-go/sae/saetest"
 )
@@ -107,14 +112,27 @@ func TestFloorIsCorrect(t *testing.T) {
 	srv := saetest.NewServer(saetest.WithAccessKey(benchKeyID, benchKeySecret))
 	defer srv.Close()
 	_, err := srv.PutSecret(saetest.Secret{NamespaceID: "cn-beijing:test", SecretID: 16, SecretName: "db", SecretData: map[string]string{"k": "v"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	out, err := newFloor(srv.HTTPClient(), srv.URL).describe("cn-beijing:test", 16)
+	require.NoError(t, err)
+	assert.Equal(t, "v", out.Data.SecretData["k"])
+	assert.Equal(t, "db", out.Data.SecretName)
+}
+
+// fetchJSON is the floors' whole round trip: send, read, fail on a status
+// other than 200, decode with encoding/json.
+func fetchJSON(hc *http.Client, req *http.Request, out any) error {
+	resp, err := hc.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if out.Data.SecretData["k"] != "v" || out.Data.SecretName != "db" {
-		t.Fatalf("floor got %+v", out)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
 	}
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return json.Unmarshal(body, out)
 }
