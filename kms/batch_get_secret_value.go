@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -162,30 +163,29 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 	if err := decode(op, resp, &w); err != nil {
 		return nil, err
 	}
-	out := &BatchGetSecretValueOutput{RequestID: requestID(w.RequestID, resp)}
+	return w.output(requestID(w.RequestID, resp)), nil
+}
+
+// output converts the document; reqID is the batch's request id.
+func (w *batchGetSecretValueWire) output(reqID string) *BatchGetSecretValueOutput {
+	out := &BatchGetSecretValueOutput{RequestID: reqID}
 	if w.SecretValues != nil {
 		out.SecretValues = make([]GetSecretValueOutput, 0, len(*w.SecretValues))
 		for i := range *w.SecretValues {
 			v := (*w.SecretValues)[i].output()
-			if v.RequestID == "" {
-				v.RequestID = out.RequestID
-			}
+			v.RequestID = cmp.Or(v.RequestID, reqID)
 			out.SecretValues = append(out.SecretValues, *v)
 		}
 	}
 	if w.Errors != nil {
 		for _, e := range *w.Errors {
-			reqID := string(e.RequestID)
-			if reqID == "" {
-				reqID = out.RequestID
-			}
 			out.Errors = append(out.Errors, BatchError{SecretName: string(e.SecretName), Err: &APIError{
-				Service: service.Name, Operation: op, StatusCode: int(e.HTTPStatus),
-				Code: string(e.Code), Message: string(e.Message), RequestID: reqID,
+				Service: service.Name, Operation: "BatchGetSecretValue", StatusCode: int(e.HTTPStatus),
+				Code: string(e.Code), Message: string(e.Message), RequestID: cmp.Or(string(e.RequestID), reqID),
 			}})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // instanceBatchConcurrency bounds the GetSecretValue calls one batch sends

@@ -47,6 +47,14 @@
 // and is retried once at once. Options.Observer sees every call and attempt
 // (the otel module adapts it to OpenTelemetry).
 //
+// Caching: [Cache] serves GetSecretValue from memory and returns what the
+// client returns, a *GetSecretValueOutput of the caller's own. A value is
+// fresh for TTL (each expiry drawn within +-10%), then served stale for
+// MaxStale while one background fetch runs; [Cache.Preload] loads many
+// secrets at start with BatchGetSecretValue, 20 a request; RefreshInterval
+// refreshes every entry in the background, so OnChange fires on rotation
+// without any Get, and OnRefreshError is told each background failure.
+//
 // Testing: package kmstest serves KMS in-process (signatures checked,
 // faults, rate limits, an instance gateway with its own CA); [API] lists
 // the operations for those who prefer mocks.

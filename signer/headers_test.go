@@ -111,6 +111,7 @@ func TestSignKeepsTheCallersAccept(t *testing.T) {
 	h := http.Header{"accept": {"text/xml"}}
 	_, err := SignROA(h, r, c, benchTime, "n")
 	require.NoError(t, err)
+	//lint:ignore SA1008 the caller's header is stored under a lower-case name on purpose
 	assert.Equal(t, []string{"text/xml"}, h["accept"])
 	assert.Empty(t, h.Values("Accept"), "no second Accept under the canonical name")
 	sts := ROAStringToSign("GET", h, "/p")

@@ -28,31 +28,7 @@ func validToken(s string) bool {
 // Errors match signer.ErrInvalidInput and name the option at fault.
 func ResolveEndpoint(product, region, network, endpoint string) (scheme, host string, err error) {
 	if endpoint != "" {
-		if strings.Contains(endpoint, "://") {
-			u, err := url.Parse(endpoint)
-			if err != nil {
-				return "", "", optionError("Endpoint", "%q is not a valid URL", endpoint)
-			}
-			switch {
-			case u.Scheme != "https" && u.Scheme != "http":
-				return "", "", optionError("Endpoint", "scheme %q is not http or https", u.Scheme)
-			case u.Host == "" || u.Hostname() == "":
-				return "", "", optionError("Endpoint", "%q has no host", endpoint)
-			case u.User != nil:
-				return "", "", optionError("Endpoint", "user info is not allowed")
-			case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "", u.Opaque != "":
-				return "", "", optionError("Endpoint", "%q must be a base URL without path, query or fragment", u.Redacted())
-			}
-			return u.Scheme, u.Host, nil
-		}
-		if strings.ContainsAny(endpoint, "/?#@ \t\r\n\\") {
-			return "", "", optionError("Endpoint", "%q is neither a base URL nor a host", endpoint)
-		}
-		u, err := url.Parse("https://" + endpoint)
-		if err != nil || u.Hostname() == "" {
-			return "", "", optionError("Endpoint", "%q is not a valid host", endpoint)
-		}
-		return "https", u.Host, nil
+		return parseEndpoint(endpoint)
 	}
 	if region == "" {
 		return "", "", optionError("Region", "empty, and %s is not set either", RegionEnv)
@@ -67,4 +43,33 @@ func ResolveEndpoint(product, region, network, endpoint string) (scheme, host st
 		return "https", product + "-vpc." + region + ".aliyuncs.com", nil
 	}
 	return "", "", optionError("Network", "%q is not \"\" (public) or \"vpc\"", network)
+}
+
+// parseEndpoint reads Options.Endpoint: a base URL or a bare host[:port].
+func parseEndpoint(endpoint string) (scheme, host string, err error) {
+	if !strings.Contains(endpoint, "://") {
+		if strings.ContainsAny(endpoint, "/?#@ \t\r\n\\") {
+			return "", "", optionError("Endpoint", "%q is neither a base URL nor a host", endpoint)
+		}
+		u, err := url.Parse("https://" + endpoint)
+		if err != nil || u.Hostname() == "" {
+			return "", "", optionError("Endpoint", "%q is not a valid host", endpoint)
+		}
+		return "https", u.Host, nil
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "", "", optionError("Endpoint", "%q is not a valid URL", endpoint)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", "", optionError("Endpoint", "scheme %q is not http or https", u.Scheme)
+	case u.Host == "" || u.Hostname() == "":
+		return "", "", optionError("Endpoint", "%q has no host", endpoint)
+	case u.User != nil:
+		return "", "", optionError("Endpoint", "user info is not allowed")
+	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "", u.Opaque != "":
+		return "", "", optionError("Endpoint", "%q must be a base URL without path, query or fragment", u.Redacted())
+	}
+	return u.Scheme, u.Host, nil
 }
