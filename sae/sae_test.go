@@ -251,6 +251,20 @@ func TestDecodedAndDockerConfig(t *testing.T) {
 	}
 }
 
+// An empty or blank docker config value is an error naming the key, not a
+// panic.
+func TestDockerConfigEmptyValue(t *testing.T) {
+	for _, v := range []string{"", "   ", "\n"} {
+		for _, key := range []string{sae.DockerConfigJSONKey, sae.DockerConfigKey} {
+			s := sae.Secret{SecretName: "x", SecretData: map[string]string{key: v}}
+			var err error
+			require.NotPanics(t, func() { _, err = s.DockerConfig() }, "%q under %s", v, key)
+			require.Error(t, err, "%q under %s", v, key)
+			assert.Contains(t, err.Error(), "key "+key)
+		}
+	}
+}
+
 func TestRedaction(t *testing.T) {
 	const value = "VALUE-0f1e2d3c-must-not-print"
 	out := sae.DescribeSecretOutput{RequestID: "r", Secret: sae.Secret{SecretName: "db", SecretID: 7, SecretData: map[string]string{"password": value}}}

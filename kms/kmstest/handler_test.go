@@ -21,24 +21,37 @@ import (
 func TestHandlerOnATestsMux(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second) // fixed: the log's times are exact
 	h := kmstest.NewHandler(kmstest.WithClock(func() time.Time { return now }), kmstest.WithRateLimit(kmstest.RateLimit{Rate: 0.001, Burst: 3}))
+	// A request is logged when the handler returns, which can be after the
+	// client has its answer (a dropped connection: at once); each call
+	// below waits for its request's handler, so the log is complete and in
+	// order when read.
+	served := make(chan struct{}, 16) // more than the test sends: a handler never waits on it
 	mux := http.NewServeMux()
-	mux.Handle("/", h)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() { served <- struct{}{} }()
+		h.ServeHTTP(w, r)
+	}))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {})
 	hs := httptest.NewServer(mux)
 	defer hs.Close()
 	c, err := kms.New(kms.Options{Endpoint: hs.URL, Credentials: h.Credentials(), RetryMaxAttempts: 1, SignatureVersion: signer.V3})
 	require.NoError(t, err)
+	call := func(name string) (*kms.GetSecretValueOutput, error) {
+		out, err := get(c, name)
+		<-served
+		return out, err
+	}
 	h.PutSecretValue("db", "pw")
 
-	out, err := get(c, "db")
+	out, err := call("db")
 	require.NoError(t, err)
 	assert.Equal(t, "pw", out.SecretData)
-	_, err = get(c, "missing")
+	_, err = call("missing")
 	require.ErrorIs(t, err, kms.ErrSecretNotFound)
 	h.FailNext(kmstest.Fault{Reset: true})
-	_, err = get(c, "db")
+	_, err = call("db")
 	require.Error(t, err)
-	_, err = get(c, "db")
+	_, err = call("db")
 	require.ErrorIs(t, err, kms.ErrThrottled)
 	assert.Equal(t, []kmstest.LoggedRequest{
 		{Time: now, Action: "GetSecretValue", Style: "RPC", Status: 200},
@@ -49,12 +62,12 @@ func TestHandlerOnATestsMux(t *testing.T) {
 	assert.Equal(t, 1, h.Throttled())
 
 	h.SetRateLimit(kmstest.RateLimit{})
-	_, err = get(c, "db")
+	_, err = call("db")
 	require.NoError(t, err, "the limit lifted")
 	h.SetRateLimit(kmstest.RateLimit{Rate: 0.001, Burst: 1, RetryAfter: 2 * time.Second})
-	_, err = get(c, "db")
+	_, err = call("db")
 	require.NoError(t, err)
-	_, err = get(c, "db")
+	_, err = call("db")
 	var apiErr *kms.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 2*time.Second, apiErr.RetryAfter, "a new limit, with its own retry-after")
@@ -68,10 +81,10 @@ func TestHandlerOnATestsMux(t *testing.T) {
 	assert.False(t, ok, "secrets forgotten")
 	h.PutSecretValue("db", "again")
 	for range 3 {
-		_, err = get(c, "db")
+		_, err = call("db")
 		require.NoError(t, err, "no fault left; WithRateLimit's burst of 3 is back")
 	}
-	_, err = get(c, "db")
+	_, err = call("db")
 	require.ErrorIs(t, err, kms.ErrThrottled)
 }
 
