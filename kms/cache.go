@@ -107,7 +107,7 @@ type CacheOptions struct {
 // is recovered and the cache goes on: a panic in OnChange is reported to
 // OnRefreshError as an error naming the secret, and one in OnRefreshError
 // or the Observer (or in OnChange without OnRefreshError) to the client's
-// [Options.Logger] ([slog.Default] without one). The panic's value is
+// [Options].Logger ([slog.Default] without one). The panic's value is
 // never reported: it may hold a secret.
 type Cache struct {
 	client *Client

@@ -11,7 +11,7 @@ import (
 // goroutine where the event happens, a caller's or the cache's own, never
 // under the cache's lock, so it must be safe for concurrent use and quick;
 // a panic in it is recovered and reported to the client's
-// [Options.Logger] (see [Cache]).
+// [Options].Logger (see [Cache]).
 type CacheObserver interface {
 	ObserveCache(e CacheEvent)
 }
