@@ -3,6 +3,7 @@ package kms_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,4 +74,81 @@ func TestBatchGetSecretValueInstanceFallbackPerCall(t *testing.T) {
 	require.Len(t, out.Errors, 1)
 	assert.Equal(t, "missing", out.Errors[0].SecretName)
 	assert.ErrorIs(t, out.Errors[0], kms.ErrSecretNotFound)
+}
+
+// The batch answer as the service documents it: a value or an error
+// without a RequestId of its own carries the batch's; an answer may hold
+// only values or only errors; one with neither is not a batch document.
+func TestBatchGetSecretValueAnswers(t *testing.T) {
+	in := &kms.BatchGetSecretValueInput{Secrets: []kms.BatchSecret{{SecretName: "a"}, {SecretName: "b"}, {SecretName: "gone"}}}
+	value := func(name, reqID string) string {
+		id := ""
+		if reqID != "" {
+			id = fmt.Sprintf(`"RequestId":%q,`, reqID)
+		}
+		return fmt.Sprintf(`{%s"SecretName":%q,"SecretData":"v-%s","SecretDataType":"text","VersionId":"v1",`+
+			`"VersionStages":{"VersionStage":["ACSCurrent"]},"CreateTime":"2026-08-05T10:00:00Z"}`, id, name, name)
+	}
+	const gone = `{"SecretName":"gone","Code":"Forbidden.ResourceNotFound","HttpStatus":404,"Message":"Resource not found."}`
+	const goneOwnID = `{"SecretName":"gone","Code":"Forbidden.ResourceNotFound","HttpStatus":404,"Message":"Resource not found.","RequestId":"item-err"}`
+
+	t.Run("values and errors", func(t *testing.T) {
+		c := rawServer(t, 200, []byte(`{"RequestId":"batch","SecretValues":[`+value("a", "")+`,`+value("b", "item-b")+`],"Errors":[`+gone+`]}`))
+		out, err := c.BatchGetSecretValue(ctx, in)
+		require.NoError(t, err)
+		assert.Equal(t, "batch", out.RequestID)
+		require.Len(t, out.SecretValues, 2)
+		a, b := out.SecretValues[0], out.SecretValues[1]
+		assert.Equal(t, "a", a.SecretName)
+		assert.Equal(t, "v-a", a.SecretData)
+		assert.Equal(t, "v1", a.VersionID)
+		assert.Equal(t, []string{"ACSCurrent"}, a.VersionStages)
+		assert.Equal(t, time.Date(2026, 8, 5, 10, 0, 0, 0, time.UTC), a.CreateTime.UTC())
+		assert.Equal(t, "batch", a.RequestID, "no RequestId of its own: the batch's")
+		assert.Equal(t, "item-b", b.RequestID, "its own RequestId")
+		require.Len(t, out.Errors, 1)
+		e := out.Errors[0]
+		assert.Equal(t, "gone", e.SecretName)
+		require.ErrorIs(t, e, kms.ErrSecretNotFound)
+		var apiErr *kms.APIError
+		require.ErrorAs(t, e, &apiErr)
+		assert.Equal(t, 404, apiErr.StatusCode)
+		assert.Equal(t, "Forbidden.ResourceNotFound", apiErr.Code)
+		assert.Equal(t, "Resource not found.", apiErr.Message)
+		assert.Equal(t, "BatchGetSecretValue", apiErr.Operation)
+		assert.Equal(t, "batch", apiErr.RequestID, "no RequestId of its own: the batch's")
+	})
+	t.Run("values only", func(t *testing.T) {
+		c := rawServer(t, 200, []byte(`{"RequestId":"batch","SecretValues":[`+value("a", "")+`]}`))
+		out, err := c.BatchGetSecretValue(ctx, in)
+		require.NoError(t, err)
+		require.Len(t, out.SecretValues, 1)
+		assert.Equal(t, "v-a", out.SecretValues[0].SecretData)
+		assert.Empty(t, out.Errors)
+	})
+	t.Run("errors only", func(t *testing.T) {
+		c := rawServer(t, 200, []byte(`{"RequestId":"batch","Errors":[`+goneOwnID+`]}`))
+		out, err := c.BatchGetSecretValue(ctx, in)
+		require.NoError(t, err)
+		assert.Empty(t, out.SecretValues)
+		require.Len(t, out.Errors, 1)
+		var apiErr *kms.APIError
+		require.ErrorAs(t, out.Errors[0], &apiErr)
+		assert.Equal(t, "item-err", apiErr.RequestID, "its own RequestId")
+	})
+	for name, body := range map[string]string{
+		"neither":                  `{"RequestId":"batch"}`,
+		"an error document at 200": `{"Code":"Forbidden.ResourceNotFound","Message":"x","RequestId":"batch"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := rawServer(t, 200, []byte(body))
+			out, err := c.BatchGetSecretValue(ctx, in)
+			assert.Nil(t, out)
+			var apiErr *kms.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, 200, apiErr.StatusCode)
+			assert.Empty(t, apiErr.Code)
+			assert.Contains(t, apiErr.Message, "not a BatchGetSecretValue document: neither SecretValues nor Errors")
+		})
+	}
 }
