@@ -21,6 +21,7 @@ import (
 type Client struct {
 	svc            Service
 	opts           Options // as given, for With
+	region         string  // resolved: Options.Region or, at New, ALIBABA_CLOUD_REGION_ID
 	scheme, host   string
 	http           HTTPClient
 	creds          *credGuard
@@ -48,7 +49,10 @@ func build(svc Service, o Options, parent *Client) (*Client, error) {
 		return nil, fmt.Errorf("%s: %w", svc.Name, err)
 	}
 	region := o.Region
-	if region == "" {
+	switch {
+	case region == "" && parent != nil:
+		region = parent.region // read from the environment once, at New
+	case region == "":
 		region = os.Getenv(RegionEnv)
 	}
 	scheme, host, err := ResolveEndpoint(svc.Name, region, o.Network, o.Endpoint)
@@ -56,7 +60,7 @@ func build(svc Service, o Options, parent *Client) (*Client, error) {
 		return nil, fmt.Errorf("%s: %w", svc.Name, err)
 	}
 	c := &Client{
-		svc: svc, opts: o, scheme: scheme, host: host, http: o.HTTPClient,
+		svc: svc, opts: o, region: region, scheme: scheme, host: host, http: o.HTTPClient,
 		attemptTimeout: orDefault(o.AttemptTimeout, DefaultAttemptTimeout),
 		clock:          &skewClock{now: time.Now},
 		userAgent:      []string{userAgent(o.UserAgent)},

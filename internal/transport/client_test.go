@@ -292,3 +292,20 @@ func TestResponseRequestID(t *testing.T) {
 	r.Header.Set("X-Acs-Request-Id", "R-9")
 	assert.Equal(t, "R-9", r.RequestID())
 }
+
+// A variant (a call's own options) keeps the region the client read from
+// ALIBABA_CLOUD_REGION_ID at New: the environment changing later, or being
+// cleared, moves no call to another region.
+func TestWithKeepsTheRegionReadAtNew(t *testing.T) {
+	t.Setenv(RegionEnv, "cn-hangzhou")
+	c, err := New(kmsService, Options{})
+	require.NoError(t, err)
+	t.Setenv(RegionEnv, "cn-shanghai")
+	v, err := c.With(c.Options())
+	require.NoError(t, err)
+	assert.Equal(t, "https://kms.cn-hangzhou.aliyuncs.com", v.Endpoint())
+	t.Setenv(RegionEnv, "")
+	v, err = c.With(c.Options())
+	require.NoError(t, err)
+	assert.Equal(t, "https://kms.cn-hangzhou.aliyuncs.com", v.Endpoint())
+}
