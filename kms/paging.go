@@ -56,12 +56,14 @@ func walkPages[T any](op string, first, size int, key func(T) string, fetch func
 	seen := (n - 1) * size
 	prevFirst := ""
 	for pages := 1; ; pages++ {
-		var p page[T]
-		err := fmt.Errorf("kms %s: paging stopped before page %d: more than %d pages", op, n, MaxPages)
-		if pages <= MaxPages {
-			if p, err = fetch(n); err == nil {
-				err = runaway(op, n, seen, prevFirst, p, key)
-			}
+		if pages > MaxPages {
+			var zero T
+			yield(zero, fmt.Errorf("kms %s: paging stopped before page %d: more than %d pages", op, n, MaxPages))
+			return
+		}
+		p, err := fetch(n)
+		if err == nil {
+			err = runaway(op, n, seen, prevFirst, p, key)
 		}
 		if err != nil {
 			var zero T
