@@ -14,18 +14,18 @@ type Kind int
 
 // The kinds of failure.
 const (
-	// Fatal: never retried (a credential, signature, not-found,
-	// permission or parameter error, a certificate the client does not
-	// trust, any 4xx without a class).
+	// Fatal is never retried: a credential, signature, not-found,
+	// permission or parameter error, an untrusted certificate, any 4xx
+	// without a class.
 	Fatal Kind = iota
-	// Throttled: the service shed load (signer.ErrThrottled).
+	// Throttled: the service shed load ([signer.ErrThrottled]).
 	Throttled
-	// Failed: a transient failure (5xx, signer.ErrServiceUnavailable, a
-	// connection error or per-attempt timeout).
+	// Failed is transient: a 5xx, [signer.ErrServiceUnavailable], a
+	// connection error or a per-attempt timeout.
 	Failed
 )
 
-// Classify returns the Kind of an attempt's failure, and the wait the
+// Classify returns the Kind of an attempt's failure and the wait the
 // service asked for (signer.APIError.RetryAfter), if any.
 func Classify(err error) (Kind, time.Duration) {
 	var e *signer.APIError

@@ -7,12 +7,11 @@ import (
 )
 
 const (
-	// PaceAfter is how many Failed outcomes in a row, across the calls of
-	// a client, make it a client that keeps failing.
+	// PaceAfter is how many Failed outcomes in a row, across a client's
+	// calls, make it a client that keeps failing.
 	PaceAfter = 3
-	// PaceInterval spaces the attempts of a client that keeps failing: its
-	// first slot is PaceInterval after the failure that began the pacing,
-	// each later one PaceInterval after the one before.
+	// PaceInterval spaces the attempts of a client that keeps failing: the
+	// first slot is PaceInterval after the failure that began the pacing.
 	PaceInterval = time.Second
 	maxStreak    = 16 // beyond it, ThrottleMaxBackoff caps the draw anyway
 )
@@ -29,10 +28,9 @@ type client struct {
 	streak   int
 }
 
-// reserve returns the wait before an attempt whose backoff is d: while the
-// client is paced, until the next free slot or d, whichever is later, and
-// takes that slot. A slot after deadline (zero: none) is not taken; reserve
-// then returns the client's last failure.
+// reserve returns the wait before an attempt whose backoff is d: while
+// paced, the later of d and the next free slot, which it takes. A slot
+// after deadline (zero: none) is not taken: it returns the last failure.
 func (c *client) reserve(now time.Time, d time.Duration, deadline time.Time) (time.Duration, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -55,11 +53,7 @@ func (c *client) reserve(now time.Time, d time.Duration, deadline time.Time) (ti
 func (c *client) record(err error, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var kind Kind // a success: no failure to classify
-	if err != nil {
-		kind, _ = Classify(err)
-	}
-	switch {
+	switch kind, _ := Classify(err); {
 	case err == nil:
 		c.streak = max(0, c.streak-1)
 	case kind == Throttled:
@@ -80,8 +74,7 @@ func (c *client) record(err error, now time.Time) {
 	}
 }
 
-// pacing returns a context cancelled when the pacing ends, or nil when the
-// client is not paced.
+// pacing returns a context cancelled when the pacing ends; nil: not paced.
 func (c *client) pacing() context.Context {
 	c.mu.Lock()
 	defer c.mu.Unlock()

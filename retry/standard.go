@@ -15,56 +15,51 @@ const (
 	DefaultMaxBackoff = 20 * time.Second
 	// DefaultMaxThrottleWait is the default StandardOptions.MaxThrottleWait.
 	DefaultMaxThrottleWait = time.Minute
-	// FailureBackoff is the backoff base for Failed attempts; n is the
-	// call's failures.
+	// FailureBackoff is the backoff base of Failed attempts.
 	FailureBackoff = 100 * time.Millisecond
-	// ThrottleBackoff is the backoff base for Throttled attempts; n is the
-	// client's throttle streak: one more for each throttled answer, one
-	// fewer for each success.
+	// ThrottleBackoff is the backoff base of Throttled attempts; its n is
+	// the client's streak: +1 per throttled answer, -1 per success.
 	ThrottleBackoff = time.Second
-	// ThrottleMaxBackoff caps the draw for throttled answers, so a fleet
-	// settles on the gateway's rate instead of drifting apart for minutes.
+	// ThrottleMaxBackoff caps a throttled draw, so a fleet settles on the
+	// gateway's rate instead of drifting apart for minutes.
 	ThrottleMaxBackoff = 4 * time.Second
 )
 
 // StandardOptions configure NewStandard. Zero values take the defaults.
 type StandardOptions struct {
-	// MaxAttempts is the number of attempts per call for Failed attempts;
-	// 1 turns the policy off (no retry, throttling included, and no
-	// pacing). Zero: DefaultMaxAttempts. Negative values count as 1.
+	// MaxAttempts is the attempts per call for Failed ones; 1 turns the
+	// policy off (no retry, throttling included, no pacing). Zero:
+	// DefaultMaxAttempts; negative: 1.
 	MaxAttempts int
 	// MaxBackoff caps one backoff, the service's requested wait included
 	// (not a wait for a slot). Zero or less: DefaultMaxBackoff.
 	MaxBackoff time.Duration
-	// MaxThrottleWait bounds the total wait of a throttled call whose
-	// context has no deadline. Zero or less: DefaultMaxThrottleWait.
+	// MaxThrottleWait bounds the total wait of a throttled call without a
+	// deadline. Zero or less: DefaultMaxThrottleWait.
 	MaxThrottleWait time.Duration
 	// Now is the clock deadlines and slots are read on. Nil: time.Now.
 	Now func() time.Time
-	// Sleep waits d or until ctx ends and reports whether d passed.
-	// Nil: a timer.
+	// Sleep waits d or until ctx ends and reports whether d passed. Nil: a timer.
 	Sleep func(ctx context.Context, d time.Duration) bool
-	// Rand returns a uniform draw from [0, n) for n > 0.
-	// Nil: math/rand/v2's N.
+	// Rand returns a uniform draw from [0, n), n > 0. Nil: math/rand/v2's N.
 	Rand func(n time.Duration) time.Duration
 }
 
-// Standard is the default [Retryer] (see the package documentation). It is
-// safe for concurrent use; build it with [NewStandard].
+// Standard is the default [Retryer] (see the package documentation), safe
+// for concurrent use; build it with [NewStandard].
 type Standard struct {
 	o      StandardOptions
 	client *client
 }
 
 // NewStandard returns a Standard with a limiter and throttle streak of its
-// own: one per client.
+// own (one per client).
 func NewStandard(o StandardOptions) *Standard {
 	return &Standard{o: withDefaults(o), client: &client{}}
 }
 
-// Derive returns a Standard with the options fn changes (fn gets a copy of
-// s's) and s's limiter and throttle streak, for per-call overrides: a
-// client is paced as one.
+// Derive returns a Standard with s's options as fn changes them (on a copy)
+// and s's limiter and streak, for per-call overrides: a client is paced as one.
 func (s *Standard) Derive(fn func(*StandardOptions)) *Standard {
 	o := s.o
 	fn(&o)
@@ -114,8 +109,7 @@ func (s *Standard) Delay(ctx context.Context, a Attempt) (time.Duration, error) 
 	return 0, fmt.Errorf("not sent: the client keeps failing and its next slot is after the deadline: %w", last)
 }
 
-// backoff returns the full-jitter wait before retrying a.Err, or the error
-// to end the call with.
+// backoff returns the wait before retrying a.Err, or the error to end with.
 func (s *Standard) backoff(ctx context.Context, a Attempt) (time.Duration, error) {
 	if a.Err == nil {
 		return 0, nil
@@ -147,10 +141,9 @@ func (s *Standard) jitter(base time.Duration, n int, ceiling time.Duration) time
 func (s *Standard) Record(err error) { s.client.record(err, s.o.Now()) }
 
 // Sleep implements [Retryer] with the Sleep option. A wait begun while the
-// client is paced ends when the pacing does, and reports true. A wait
-// during which the pacing began goes on until the attempt's slot, as for
-// every other attempt of the client (until the deadline, when no slot
-// comes before it).
+// client is paced ends early, reporting true, when the pacing does; one
+// during which the pacing began goes on to the attempt's slot (or the
+// deadline, when no slot comes before it).
 func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
 	paced := s.client.pacing()
 	if paced == nil {
@@ -171,7 +164,6 @@ func (s *Standard) Sleep(ctx context.Context, d time.Duration) bool {
 	return s.o.Sleep(sctx, d) || ctx.Err() == nil
 }
 
-// sleep waits d or until ctx ends and reports whether d passed.
 func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil // a zero timer would race an ended ctx

@@ -1,12 +1,15 @@
 package transport
 
 import (
+	"cmp"
 	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,12 +19,12 @@ import (
 )
 
 // Client sends signed requests for one service to one endpoint. It is safe
-// for concurrent use; build it with New and derive per-call variants with
-// With.
+// for concurrent use; build it with [New] and per-call variants with
+// [Client.With].
 type Client struct {
 	svc            Service
 	opts           Options // as given, for With
-	region         string  // resolved: Options.Region or, at New, ALIBABA_CLOUD_REGION_ID
+	region         string  // Options.Region or, at New, ALIBABA_CLOUD_REGION_ID
 	scheme, host   string
 	http           HTTPClient
 	creds          *credGuard
@@ -38,10 +41,10 @@ func New(svc Service, o Options) (*Client, error) {
 	return build(svc, o, nil)
 }
 
-// With returns a client for o, a variant of the options c was built with
-// (a call's overrides, or the KMS instance gateway's endpoint). It shares
-// c's learned clock offset, its retry limiter when neither sets a Retryer
-// of its own, and its credentials guard when o names the same provider.
+// With returns a client for o, a variant of c's options (a call's
+// overrides, or a KMS instance gateway's endpoint). It shares c's learned
+// clock offset, c's retry limiter when neither sets a Retryer, and c's
+// credentials guard when o names the same provider.
 func (c *Client) With(o Options) (*Client, error) { return build(c.svc, o, c) }
 
 func build(svc Service, o Options, parent *Client) (*Client, error) {
@@ -61,7 +64,7 @@ func build(svc Service, o Options, parent *Client) (*Client, error) {
 	}
 	c := &Client{
 		svc: svc, opts: o, region: region, scheme: scheme, host: host, http: o.HTTPClient,
-		attemptTimeout: orDefault(o.AttemptTimeout, DefaultAttemptTimeout),
+		attemptTimeout: cmp.Or(o.AttemptTimeout, DefaultAttemptTimeout),
 		clock:          &skewClock{now: time.Now},
 		userAgent:      []string{userAgent(o.UserAgent)},
 	}
@@ -76,19 +79,20 @@ func build(svc Service, o Options, parent *Client) (*Client, error) {
 	} else {
 		c.creds = newCredGuard(o.Credentials, c.attemptTimeout)
 	}
-	c.retryer = o.Retryer
-	if c.retryer == nil {
-		limits := func(r *retry.StandardOptions) {
-			r.MaxAttempts = orDefault(o.RetryMaxAttempts, DefaultRetryMaxAttempts)
-			r.MaxBackoff = orDefault(o.RetryMaxBackoff, DefaultRetryMaxBackoff)
-		}
-		if std, ok := parentStandard(parent); ok {
-			c.retryer = std.Derive(limits) // one limiter for all calls of a client
-		} else {
-			var ro retry.StandardOptions
-			limits(&ro)
-			c.retryer = retry.NewStandard(ro)
-		}
+	var shared *retry.Standard // the parent's default policy: one limiter for all calls of a client
+	if parent != nil && parent.opts.Retryer == nil {
+		shared, _ = parent.retryer.(*retry.Standard)
+	}
+	// Zero limits are the policy's own defaults, which are the Options' ones.
+	switch {
+	case o.Retryer != nil:
+		c.retryer = o.Retryer
+	case shared != nil:
+		c.retryer = shared.Derive(func(r *retry.StandardOptions) {
+			r.MaxAttempts, r.MaxBackoff = o.RetryMaxAttempts, o.RetryMaxBackoff
+		})
+	default:
+		c.retryer = retry.NewStandard(retry.StandardOptions{MaxAttempts: o.RetryMaxAttempts, MaxBackoff: o.RetryMaxBackoff})
 	}
 	return c, nil
 }
@@ -113,19 +117,13 @@ func validate(o Options) error {
 	return nil
 }
 
-// parentStandard returns the default policy of a parent client that has
-// one, whose limiter a variant shares.
-func parentStandard(parent *Client) (*retry.Standard, bool) {
-	if parent == nil || parent.opts.Retryer != nil {
-		return nil, false
-	}
-	std, ok := parent.retryer.(*retry.Standard)
-	return std, ok
+// optionError reports a bad option, naming it; it matches signer.ErrInvalidInput.
+func optionError(field, format string, args ...any) error {
+	return fmt.Errorf("%w: Options.%s: %s", signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
 }
 
-// sameValue reports whether a and b hold the same value. Interface values
-// whose dynamic type cannot be compared (a struct holding a slice) make ==
-// panic; such values are never the same.
+// sameValue reports whether a == b, and false where == would panic (a
+// dynamic type that cannot be compared, such as a struct holding a slice).
 func sameValue(a, b any) (same bool) {
 	defer func() {
 		if recover() != nil {
@@ -135,15 +133,73 @@ func sameValue(a, b any) (same bool) {
 	return a == b
 }
 
-func orDefault[T int | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
+// ResolveEndpoint returns the scheme and host requests go to. A non-empty
+// endpoint is a base URL ("https://host", "http://127.0.0.1:8080/"; no
+// path, query, fragment or user info) or a bare host[:port], meaning
+// https. Otherwise the host is "<product>.<region>.aliyuncs.com", or
+// "<product>-vpc.<region>.aliyuncs.com" with network "vpc", over https.
+// Errors match signer.ErrInvalidInput and name the option at fault.
+func ResolveEndpoint(product, region, network, endpoint string) (scheme, host string, err error) {
+	if endpoint != "" {
+		return parseEndpoint(endpoint)
 	}
-	return v
+	if region == "" {
+		return "", "", optionError("Region", "empty, and %s is not set either", RegionEnv)
+	}
+	if !validToken(region) {
+		return "", "", optionError("Region", "%q is not a region id (letters, digits, - and _)", region)
+	}
+	switch network {
+	case "", "public":
+		return "https", product + "." + region + ".aliyuncs.com", nil
+	case "vpc":
+		return "https", product + "-vpc." + region + ".aliyuncs.com", nil
+	}
+	return "", "", optionError("Network", "%q is not \"\" (public) or \"vpc\"", network)
+}
+
+func parseEndpoint(endpoint string) (scheme, host string, err error) {
+	raw := endpoint
+	if !strings.Contains(endpoint, "://") {
+		if strings.ContainsAny(endpoint, "/?#@ \t\r\n\\") {
+			return "", "", optionError("Endpoint", "%q is neither a base URL nor a host", endpoint)
+		}
+		raw = "https://" + endpoint
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "", "", optionError("Endpoint", "%q is not a valid URL", endpoint)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", "", optionError("Endpoint", "scheme %q is not http or https", u.Scheme)
+	case u.Hostname() == "":
+		return "", "", optionError("Endpoint", "%q has no host", endpoint)
+	case u.User != nil:
+		return "", "", optionError("Endpoint", "user info is not allowed")
+	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "", u.Opaque != "":
+		return "", "", optionError("Endpoint", "%q must be a base URL without path, query or fragment", u.Redacted())
+	}
+	return u.Scheme, u.Host, nil
+}
+
+func validToken(s string) bool {
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Endpoint returns the scheme://host requests go to.
 func (c *Client) Endpoint() string { return c.scheme + "://" + c.host }
+
+// Options returns a copy of the options the client was built with.
+func (c *Client) Options() Options {
+	o := c.opts
+	o.InstanceCACert = append([]byte(nil), o.InstanceCACert...)
+	return o
+}
 
 // SetClock replaces the local clock the requests are signed with; for tests.
 func (c *Client) SetClock(now func() time.Time) { c.clock.now = now }
@@ -153,7 +209,7 @@ func (c *Client) SetClock(now func() time.Time) { c.clock.now = now }
 func (c *Client) ClockOffset() time.Duration { return time.Duration(c.clock.offset.Load()) }
 
 // skewClock is the local clock corrected by the offset learned from the
-// service's Date header after a clock-skew error.
+// Date header of a clock-skew answer.
 type skewClock struct {
 	now    func() time.Time
 	offset atomic.Int64 // nanoseconds to add to the local clock
@@ -161,15 +217,12 @@ type skewClock struct {
 
 func (k *skewClock) Now() time.Time { return k.now().Add(time.Duration(k.offset.Load())) }
 
-// learn takes the service's time from the Date header of a clock-skew
-// answer and keeps the offset for every later request.
 func (k *skewClock) learn(h http.Header) bool {
 	server, err := http.ParseTime(h.Get("Date"))
-	if err != nil {
-		return false
+	if err == nil {
+		k.offset.Store(int64(server.Sub(k.now())))
 	}
-	k.offset.Store(int64(server.Sub(k.now())))
-	return true
+	return err == nil
 }
 
 var baseUserAgent = "alisecret-go/" + LibraryVersion + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
@@ -181,13 +234,11 @@ func userAgent(extra string) string {
 	return baseUserAgent + " " + extra
 }
 
-// DefaultHTTPClient returns the client used when Options.HTTPClient is
-// nil, one per process so connections are reused across clients: TLS 1.2
-// or later with verification on, proxies from the environment, a 5s dial
-// and TLS-handshake timeout, a 10s response-header timeout, up to 100 idle
-// connections per host kept 90s, and redirects not followed (a signed
-// request is never resent to another host). The whole-attempt bound is
-// Options.AttemptTimeout.
+// DefaultHTTPClient returns the client used when Options.HTTPClient is nil,
+// one per process so connections are reused: TLS 1.2 or later, verified;
+// proxies from the environment; 5s dial and TLS-handshake timeouts, a 10s
+// response-header timeout; up to 100 idle connections per host kept 90s;
+// redirects not followed (a signed request never goes to another host).
 func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
 
 var defaultHTTPClient = sync.OnceValue(func() *http.Client {
@@ -207,10 +258,3 @@ var defaultHTTPClient = sync.OnceValue(func() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 })
-
-// Options returns a copy of the options the client was built with.
-func (c *Client) Options() Options {
-	o := c.opts
-	o.InstanceCACert = append([]byte(nil), o.InstanceCACert...)
-	return o
-}

@@ -13,12 +13,6 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// optionError reports a bad option, naming it; it matches
-// signer.ErrInvalidInput.
-func optionError(field, format string, args ...any) error {
-	return fmt.Errorf("%w: Options.%s: %s", signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
-}
-
 // transportError describes a failure to get an answer. The URL is given
 // without its query, which carries the signature and any security token.
 func (c *Client) transportError(r *Request, req *http.Request, n int, err error) error {
@@ -30,36 +24,17 @@ func (c *Client) transportError(r *Request, req *http.Request, n int, err error)
 }
 
 // ctxError reports that ctx ended the call, naming the endpoint it was
-// waiting on and keeping the last failure, if any, both in the text and
-// for errors.Is and errors.As.
+// waiting on and keeping the last failure, if any, in the text and for
+// errors.Is and errors.As.
 func (c *Client) ctxError(ctx context.Context, r *Request, last error) error {
-	if last == ctx.Err() { // a bare context error (a wait for credentials) names nothing
-		last = nil
+	op := c.svc.Name + " " + r.Operation + " (" + c.Endpoint() + ")"
+	switch {
+	case last == nil || last == ctx.Err(): // a bare context error (a wait for credentials) names nothing
+		return fmt.Errorf("%s: %w", op, ctx.Err())
+	case errors.Is(last, ctx.Err()): // the attempt the context cut short says it all
+		return last
 	}
-	return &contextError{op: c.svc.Name + " " + r.Operation + " (" + c.Endpoint() + ")", ctxErr: ctx.Err(), last: last}
-}
-
-type contextError struct {
-	op     string
-	ctxErr error
-	last   error
-}
-
-func (e *contextError) Error() string {
-	if e.last == nil {
-		return e.op + ": " + e.ctxErr.Error()
-	}
-	if errors.Is(e.last, e.ctxErr) { // the attempt the context cut short says it all
-		return e.last.Error()
-	}
-	return e.op + ": " + e.ctxErr.Error() + " (last error: " + e.last.Error() + ")"
-}
-
-func (e *contextError) Unwrap() []error {
-	if e.last == nil {
-		return []error{e.ctxErr}
-	}
-	return []error{e.ctxErr, e.last}
+	return fmt.Errorf("%s: %w (last error: %w)", op, ctx.Err(), last)
 }
 
 // maxRetryAfter bounds a parsed wait so arithmetic on it cannot overflow;
@@ -80,8 +55,8 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 	return count(v, time.Second)
 }
 
-// count reads v as a number of units, clamped to [0, maxRetryAfter];
-// anything but an integer that fits int64 is zero.
+// count reads v as a whole number of units, clamped to [0, maxRetryAfter];
+// anything else is zero.
 func count(v string, unit time.Duration) time.Duration {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
@@ -92,10 +67,10 @@ func count(v string, unit time.Duration) time.Duration {
 
 // scrub replaces the access key secret, the security token and the
 // signature of one attempt in every text field of e, raw, percent-encoded
-// and percent-encoded twice (the form they take inside an RPC string to
-// sign that SignatureDoesNotMatch quotes). Values shorter than six bytes
-// are left alone: real ones are far longer, and replacing a one-letter
-// test value everywhere would garble every message.
+// and percent-encoded twice (as in the RPC string to sign that
+// SignatureDoesNotMatch quotes). Values under six bytes are left alone:
+// real ones are far longer, and replacing a one-letter test value would
+// garble every message.
 func scrub(e *signer.APIError, secrets ...string) {
 	for _, v := range secrets {
 		if len(v) < 6 {
