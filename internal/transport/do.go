@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
+
+	"github.com/google/go-querystring/query"
 
 	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
@@ -25,8 +28,8 @@ type Request struct {
 }
 
 // Response is a success answer, its body read in full: a 2xx status and,
-// for a service with an envelope, not "Success": false. Whether the body is
-// the operation's document is for the service to decide.
+// for an Envelope service, not "Success": false. Whether the body is the
+// operation's document is for the service to decide.
 type Response struct {
 	StatusCode int
 	Header     http.Header
@@ -36,11 +39,33 @@ type Response struct {
 // RequestID returns the x-acs-request-id header.
 func (r *Response) RequestID() string { return r.Header.Get("X-Acs-Request-Id") }
 
-// Do sends r, re-signing every attempt with fresh credentials, time and
-// nonce, and retrying as the client's retry.Retryer allows. It returns the
-// success answer, or the error that ended the call: an *signer.APIError
-// for an error answer, otherwise the cause wrapped with the operation and
-// the endpoint (and the context's error when ctx ended the call).
+// EncodeQuery turns an operation's input struct into query parameters with
+// go-querystring, by its `url:"name,omitempty"` tags. A nil input, one that
+// is not a struct and a field go-querystring cannot encode are errors
+// matching signer.ErrInvalidInput that name the service and operation.
+func EncodeQuery(svc, op string, in any) (url.Values, error) {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil, fmt.Errorf("%s %s: %w: input is nil", svc, op, signer.ErrInvalidInput)
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%s %s: %w: input is a %s, not a struct", svc, op, signer.ErrInvalidInput, v.Kind())
+	}
+	q, err := query.Values(in)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w: %v", svc, op, signer.ErrInvalidInput, err)
+	}
+	return q, nil
+}
+
+// Do sends r, signing every attempt afresh (credentials, time, nonce) and
+// retrying as the client's [retry.Retryer] allows. It returns the success
+// answer or the error that ended the call: an *signer.APIError for an
+// error answer, else the cause wrapped with the operation and the endpoint
+// (and the context's error when ctx ended the call).
 func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -50,33 +75,32 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		return c.do(ctx, r)
 	}
 	call := CallInfo{Service: c.svc.Name, Operation: r.Operation}
-	func() {
-		defer c.survive(ctx, "StartCall")
+	c.guard(ctx, "StartCall", func() {
 		if octx := obs.StartCall(ctx, call); octx != nil {
 			ctx = octx
 		}
-	}()
+	})
 	resp, err := c.do(ctx, r)
-	func() {
-		defer c.survive(ctx, "EndCall")
-		obs.EndCall(ctx, call, err)
-	}()
+	c.guard(ctx, "EndCall", func() { obs.EndCall(ctx, call, err) })
 	return resp, err
 }
 
-// survive recovers a panic of the Observer's method (deferred around each
-// call to it): an observer must never take the caller down. It is logged
-// at error level, without the panic value, which could hold anything.
-func (c *Client) survive(ctx context.Context, method string) {
-	if recover() == nil {
-		return
-	}
-	l := c.opts.Logger
-	if l == nil {
-		l = slog.Default()
-	}
-	l.LogAttrs(ctx, slog.LevelError, "alisecret: the Observer panicked; the call goes on",
-		slog.String("service", c.svc.Name), slog.String("method", method))
+// guard calls an Observer method: a panic in it must never take the
+// caller down. It is logged at error level, without the panic value,
+// which could hold anything.
+func (c *Client) guard(ctx context.Context, method string, call func()) {
+	defer func() {
+		if recover() == nil {
+			return
+		}
+		l := c.opts.Logger
+		if l == nil {
+			l = slog.Default()
+		}
+		l.LogAttrs(ctx, slog.LevelError, "alisecret: the Observer panicked; the call goes on",
+			slog.String("service", c.svc.Name), slog.String("method", method))
+	}()
+	call()
 }
 
 func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
@@ -97,24 +121,22 @@ func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
 			a.Waited += delay
 		}
 		start := time.Now()
-		resp, err := c.attempt(ctx, r, a.Number)
+		resp, fatal, err := c.attempt(ctx, r, a.Number)
 		var apiErr *signer.APIError
-		if errors.As(err, &apiErr) && apiErr.Class() == signer.ErrClockSkew && !skewFixed && c.clock.learn(resp.Header) {
+		switch {
+		case errors.As(err, &apiErr) && apiErr.Class() == signer.ErrClockSkew && !skewFixed && c.clock.learn(resp.Header):
 			// Signed with a time the service rejects: correct the clock
 			// and try once more at once, outside the retry policy.
 			skewFixed, delay = true, 0
 			c.observe(ctx, r, a.Number, start, resp, err, 0)
 			continue
-		}
-		var fatal *fatalError
-		switch {
 		case err == nil:
 			c.retryer.Record(nil)
 			c.observe(ctx, r, a.Number, start, resp, nil, 0)
 			return resp, nil
-		case errors.As(err, &fatal):
-			c.observe(ctx, r, a.Number, start, resp, fatal.err, 0)
-			return nil, fatal.err
+		case fatal:
+			c.observe(ctx, r, a.Number, start, resp, err, 0)
+			return nil, err
 		case ctx.Err() != nil:
 			c.observe(ctx, r, a.Number, start, resp, err, 0)
 			return nil, c.ctxError(ctx, r, err)
@@ -131,60 +153,52 @@ func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
 	}
 }
 
-// fatalError marks a failure no retry can mend (no credentials, a request
+// attempt makes one try. It returns the success answer, or the failure:
+// an *signer.APIError (with its answer) for an error answer, a transport
+// error, or, with fatal, one no retry can mend (no credentials, a request
 // that cannot be signed, a body over the limit).
-type fatalError struct{ err error }
-
-func (e *fatalError) Error() string { return e.err.Error() }
-func (e *fatalError) Unwrap() error { return e.err }
-
-// attempt makes one try: the success answer, an *signer.APIError for an
-// error answer, a *fatalError, or a transport error.
-func (c *Client) attempt(ctx context.Context, r *Request, n int) (*Response, error) {
+func (c *Client) attempt(ctx context.Context, r *Request, n int) (resp *Response, fatal bool, err error) {
 	creds, err := c.creds.get(ctx)
+	if err != nil && ctx.Err() != nil {
+		return nil, false, err // ctxError names the call
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		return nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
+		return nil, true, fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)
 	}
-	if c.attemptTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(ctx, c.attemptTimeout)
+	defer cancel()
 	req, err := c.sign(ctx, r, creds)
 	if err != nil {
-		return nil, &fatalError{fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)}
+		return nil, true, fmt.Errorf("%s %s: %w", c.svc.Name, r.Operation, err)
 	}
 	hr, err := c.http.Do(req)
 	if err == nil && hr == nil {
 		err = errors.New("the HTTPClient returned neither a response nor an error")
 	}
 	if err != nil {
-		return nil, c.transportError(r, req, n, err)
+		return nil, false, c.transportError(r, req, n, err)
 	}
 	body, err := readBody(hr.Body, hr.ContentLength, MaxResponseBytes)
 	_ = hr.Body.Close()
 	if errors.Is(err, signer.ErrResponseTooLarge) {
-		return nil, &fatalError{fmt.Errorf("%s %s: HTTP %d: %w", c.svc.Name, r.Operation, hr.StatusCode, err)}
+		return nil, true, fmt.Errorf("%s %s: HTTP %d: %w", c.svc.Name, r.Operation, hr.StatusCode, err)
 	}
 	if err != nil {
-		return nil, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
+		return nil, false, c.transportError(r, req, n, fmt.Errorf("reading response body: %w", err))
 	}
-	resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body}
+	resp = &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body}
 	apiErr := c.check(resp)
 	if apiErr == nil {
-		return resp, nil
+		return resp, false, nil
 	}
 	apiErr.Service, apiErr.Operation = c.svc.Name, r.Operation
 	apiErr.RetryAfter = RetryAfter(resp.Header, time.Now())
 	scrub(apiErr, creds.AccessKeySecret, creds.SecurityToken, signatureOf(req))
-	return resp, apiErr
+	return resp, false, apiErr
 }
 
 // check is the one decision whether an answer is an error answer: a status
-// outside 2xx, or, for a service with an envelope (SAE), a body that says
+// outside 2xx or, for an Envelope service (SAE), a body that says
 // "Success": false. It returns the error the body describes.
 func (c *Client) check(resp *Response) *signer.APIError {
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
@@ -196,10 +210,6 @@ func (c *Client) check(resp *Response) *signer.APIError {
 
 // sign makes the signed HTTP request for one attempt, bound to ctx.
 func (c *Client) sign(ctx context.Context, r *Request, creds signer.Credentials) (*http.Request, error) {
-	nonce, err := newNonce()
-	if err != nil {
-		return nil, err
-	}
 	path := r.Path
 	if c.svc.Style == RPC || path == "" {
 		path = "/"
@@ -209,7 +219,7 @@ func (c *Client) sign(ctx context.Context, r *Request, creds signer.Credentials)
 		return nil, err
 	}
 	sr := &signer.Request{Method: r.Method, Host: c.host, Path: path, Query: r.Query, Action: r.Operation, Version: c.svc.Version}
-	now := c.clock.Now()
+	now, nonce := c.clock.Now(), newNonce()
 	switch {
 	case c.opts.SignatureVersion == signer.V3:
 		req.URL.RawQuery, err = signer.SignACS3(req.Header, sr, creds, now, nonce)
@@ -222,9 +232,16 @@ func (c *Client) sign(ctx context.Context, r *Request, creds signer.Credentials)
 	return req, err
 }
 
+// newNonce returns 32 lower-case hex characters of crypto randomness.
+func newNonce() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails: crypto/rand crashes the program instead
+	return hex.EncodeToString(b[:])
+}
+
 // signatureOf returns the signature a request carries (RPC: the Signature
-// parameter; ROA and ACS3: from Authorization), for scrubbing it from what
-// the service sends back.
+// parameter; ROA and ACS3: from Authorization), to scrub it from what the
+// service sends back.
 func signatureOf(req *http.Request) string {
 	if sig := req.URL.Query().Get("Signature"); sig != "" {
 		return sig
@@ -239,26 +256,12 @@ func signatureOf(req *http.Request) string {
 	return ""
 }
 
-// newNonce returns 32 lower-case hex characters of crypto randomness.
-func newNonce() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("making a signature nonce: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
-}
-
-func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
-	if l := c.opts.Logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
-		l.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("service", c.svc.Name))...)
-	}
-}
-
-// observe tells the debug log and the observer, if any, how attempt n
+// observe tells the debug log and the Observer, if any, how attempt n
 // went; resp is the answer, if one came (an error answer's too).
 func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time, resp *Response, err error, delay time.Duration) {
 	obs, log := c.opts.Observer, c.opts.Logger
-	if obs == nil && (log == nil || !log.Enabled(ctx, slog.LevelDebug)) {
+	debug := log != nil && log.Enabled(ctx, slog.LevelDebug)
+	if obs == nil && !debug {
 		return
 	}
 	a := AttemptInfo{Service: c.svc.Name, Operation: r.Operation, Attempt: n, Latency: time.Since(start), Err: err, Delay: delay}
@@ -268,15 +271,17 @@ func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time
 	if apiErr, ok := err.(*signer.APIError); ok {
 		a.Code, a.RequestID = apiErr.Code, apiErr.RequestID
 	}
-	errText := ""
-	if err != nil {
-		errText = err.Error()
+	if debug {
+		errText := ""
+		if err != nil {
+			errText = err.Error()
+		}
+		log.LogAttrs(ctx, slog.LevelDebug, "alisecret: attempt", slog.String("operation", r.Operation), slog.Int("attempt", n),
+			slog.Int("status", a.StatusCode), slog.String("code", a.Code), slog.String("request_id", a.RequestID),
+			slog.Duration("latency", a.Latency), slog.String("error", errText), slog.Duration("next_delay", delay),
+			slog.String("service", c.svc.Name))
 	}
-	c.debug(ctx, "alisecret: attempt", slog.String("operation", r.Operation), slog.Int("attempt", n), slog.Int("status", a.StatusCode),
-		slog.String("code", a.Code), slog.String("request_id", a.RequestID), slog.Duration("latency", a.Latency),
-		slog.String("error", errText), slog.Duration("next_delay", delay))
 	if obs != nil {
-		defer c.survive(ctx, "ObserveAttempt")
-		obs.ObserveAttempt(ctx, a)
+		c.guard(ctx, "ObserveAttempt", func() { obs.ObserveAttempt(ctx, a) })
 	}
 }

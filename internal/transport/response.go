@@ -2,11 +2,13 @@ package transport
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -16,7 +18,7 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// readBody reads at most limit bytes of r. A body longer than limit (or a
+// readBody reads at most limit bytes of r. A longer body (or a
 // Content-Length promising one) is an error matching
 // signer.ErrResponseTooLarge; nothing past the limit is read.
 func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
@@ -57,8 +59,8 @@ type errorBody struct {
 	TraceID   flexString `json:"TraceId"`
 }
 
-// code picks the error code: SAE's ErrorCode when set, else Code unless it
-// is only digits (SAE echoes the HTTP status there, "200" on success).
+// code is SAE's ErrorCode when set, else Code unless it is only digits
+// (SAE echoes the HTTP status there, "200" on success).
 func (b *errorBody) code() string {
 	if b.ErrorCode != "" {
 		return string(b.ErrorCode)
@@ -78,13 +80,21 @@ func successFalse(body []byte) bool {
 	return json.Unmarshal(body, &env) == nil && env.Success != nil && !bool(*env.Success)
 }
 
-// DecodeError turns an error answer into an *APIError. It reads the RPC
+// Bounds on what one error document puts into an *APIError, and so into a
+// log line. The message keeps room for the string to sign that
+// SignatureDoesNotMatch quotes (APIError.ServerStringToSign).
+const (
+	maxMessageBytes = 4096
+	maxFieldBytes   = 256
+	snippetRunes    = 120
+)
+
+// DecodeError turns an error answer into an *APIError, reading the RPC
 // gateway's JSON (Code, Message, RequestId, HostId, Recommend) and SAE's
 // (adding ErrorCode and TraceId). Any other body (a proxy's HTML page, an
-// empty body) leaves Code empty and puts a short description of what came
-// back in Message, never the whole body; a document without Code or
-// Message (a proxy replaying a success body, say) is described by its size
-// and content type and never quoted: it may carry a secret value.
+// empty body) leaves Code empty and Message a short description of it; a
+// document without Code or Message (a proxy replaying a success body, say)
+// is described by size and content type, never quoted: it may hold a secret.
 func DecodeError(status int, h http.Header, body []byte) *signer.APIError {
 	e := &signer.APIError{StatusCode: status, RequestID: h.Get("X-Acs-Request-Id")}
 	trimmed := bytes.TrimSpace(body)
@@ -110,9 +120,15 @@ func DecodeError(status int, h http.Header, body []byte) *signer.APIError {
 	return e
 }
 
+// structured reports whether body looks like a JSON or XML document.
+func structured(body []byte) bool {
+	return len(body) > 0 && (body[0] == '{' || body[0] == '[') ||
+		bytes.HasPrefix(body, []byte("<?xml")) || bytes.HasPrefix(body, []byte("<Error"))
+}
+
 // NotDocument is the *APIError of a success answer that is not the
-// operation's document: no Code, the status received, and a Message that
-// describes the body (what, its size and content type) without quoting it.
+// operation's document: no Code, the status received, and a Message saying
+// what is wrong, the body's size and content type, never quoting it.
 func NotDocument(svc, op string, resp *Response, what string) *signer.APIError {
 	return &signer.APIError{
 		Service: svc, Operation: op, StatusCode: resp.StatusCode, RequestID: resp.RequestID(),
@@ -120,31 +136,12 @@ func NotDocument(svc, op string, resp *Response, what string) *signer.APIError {
 	}
 }
 
-// structured reports whether body looks like a JSON or XML document.
-func structured(body []byte) bool {
-	return len(body) > 0 && (body[0] == '{' || body[0] == '[') ||
-		bytes.HasPrefix(body, []byte("<?xml")) || bytes.HasPrefix(body, []byte("<Error"))
-}
-
-// DescribeDocument describes a body of size bytes without quoting any of
-// it: what, then the size and content type, e.g. "a document with no Code
-// or Message (312 bytes, application/json)".
+// DescribeDocument describes a body of size bytes without quoting it:
+// what, then the size and content type, e.g. "a document with no Code or
+// Message (312 bytes, application/json)".
 func DescribeDocument(contentType string, size int, what string) string {
-	if contentType == "" {
-		contentType = "no Content-Type"
-	}
-	return what + " (" + strconv.Itoa(size) + " bytes, " + contentType + ")"
+	return what + " (" + strconv.Itoa(size) + " bytes, " + cmp.Or(contentType, "no Content-Type") + ")"
 }
-
-// Bounds on what one error document's fields put into an *APIError, and
-// so into a log line: a misbehaving gateway must not make an error of
-// megabytes. The message keeps room for the string to sign that
-// SignatureDoesNotMatch quotes (APIError.ServerStringToSign).
-const (
-	maxMessageBytes = 4096
-	maxFieldBytes   = 256
-	snippetRunes    = 120
-)
 
 // bounded cuts s to at most max bytes, at a rune boundary, marking the cut
 // with "…".
@@ -162,9 +159,7 @@ func bounded(s string, max int) string {
 // describeBody says in one short line what came back instead of an error
 // document: an HTML page's title, or the start of the text.
 func describeBody(contentType string, body []byte) string {
-	if contentType == "" {
-		contentType = "no Content-Type"
-	}
+	contentType = cmp.Or(contentType, "no Content-Type")
 	if len(body) == 0 {
 		return "empty response body (" + contentType + ")"
 	}
@@ -175,34 +170,20 @@ func describeBody(contentType string, body []byte) string {
 	return "unexpected response body (" + contentType + "): " + snippet(text, snippetRunes)
 }
 
+// titleRE finds a page's title; an unclosed one runs to the end.
+var titleRE = regexp.MustCompile(`(?is)<title>(.*?)(?:</title>|$)`)
+
 // htmlTitle returns the text of the page's <title>, or nil.
 func htmlTitle(body []byte) []byte {
-	lower := asciiLower(body) // same length as body, whatever its encoding
-	i := bytes.Index(lower, []byte("<title>"))
-	if i < 0 {
-		return nil
+	if m := titleRE.FindSubmatch(body); m != nil {
+		return m[1]
 	}
-	rest, lowerRest := body[i+len("<title>"):], lower[i+len("<title>"):]
-	if j := bytes.Index(lowerRest, []byte("</title>")); j >= 0 {
-		rest = rest[:j]
-	}
-	return rest
-}
-
-func asciiLower(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		out[i] = c
-	}
-	return out
+	return nil
 }
 
 // snippet collapses white space, drops control characters and invalid
-// bytes, and cuts at max runes, marking a cut with "…". Only the start of
-// a long body is looked at.
+// bytes, and cuts at max runes, marking a cut with "…". Only the first
+// 4096 bytes are looked at.
 func snippet(b []byte, max int) string {
 	const look = 4096
 	cut := len(b) > look

@@ -200,9 +200,11 @@ func TestSnippet(t *testing.T) {
 	}
 }
 
-func TestASCIILower(t *testing.T) {
-	assert.Equal(t, "@az[`az{ \xff\xc3\x9c", string(asciiLower([]byte("@AZ[`az{ \xff\xc3\x9c"))), "only A..Z change, byte for byte")
-	assert.Empty(t, asciiLower(nil))
+// The title is matched without regard to ASCII case and cut from the body
+// byte for byte, whatever bytes (invalid, non-ASCII) come before or inside.
+func TestHTMLTitleCaseAndBytes(t *testing.T) {
+	assert.Equal(t, "T\xff\xc3\x9cAZ", string(htmlTitle([]byte("@AZ[`az{ \xff\xc3\x9c<TiTlE>T\xff\xc3\x9cAZ</tItLe>"))), "only A..Z fold, byte for byte")
+	assert.Nil(t, htmlTitle(nil))
 }
 
 func TestHTMLTitle(t *testing.T) {
