@@ -11,14 +11,13 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// credGuard stands between a client and its CredentialsProvider. The
-// providers of credentials-go take no context and hold no lock around their
-// refresh, so the guard runs one retrieval at a time, on a goroutine of its
-// own, and shares the result with every caller waiting for it; a caller
-// whose context ends (or who has waited AttemptTimeout) leaves at once.
-// Callers arriving while a retrieval runs are served the previous result
-// if it is younger than credFresh, so that a refresh does not gather every
-// concurrent call into one burst.
+// credGuard stands between a client and its CredentialsProvider, whose
+// credentials-go implementations take no context and hold no lock around a
+// refresh. It runs one retrieval at a time, on a goroutine of its own, and
+// shares the result with every caller waiting; a caller whose context ends
+// (or who has waited AttemptTimeout) leaves at once. Callers arriving
+// during a retrieval get the previous result if younger than credFresh, so
+// a refresh does not gather every concurrent call into one burst.
 type credGuard struct {
 	provider signer.CredentialsProvider // nil: credentials-go's default chain
 	static   *signer.Credentials        // a valid StaticCredentialsProvider's, read once
@@ -26,7 +25,7 @@ type credGuard struct {
 
 	mu       sync.Mutex
 	inflight *credCall
-	last     signer.Credentials // the latest good result, and when it came
+	last     signer.Credentials // the latest good result
 	lastAt   time.Time
 	chain    signer.CredentialsProvider // the default chain; only the running retrieval uses it
 }
@@ -37,9 +36,8 @@ type credCall struct {
 	err  error
 }
 
-// credFresh is how long a good result is served to callers arriving while
-// the next retrieval runs. Providers refresh temporary credentials minutes
-// before they expire, so a result this young is still valid.
+// credFresh is how long a good result serves callers arriving during the
+// next retrieval; providers refresh minutes before expiry, so it is valid.
 const credFresh = 5 * time.Second
 
 func newCredGuard(p signer.CredentialsProvider, timeout time.Duration) *credGuard {
@@ -54,7 +52,6 @@ func newCredGuard(p signer.CredentialsProvider, timeout time.Duration) *credGuar
 	return g
 }
 
-// get returns the credentials for one attempt.
 func (g *credGuard) get(ctx context.Context) (signer.Credentials, error) {
 	if g.static != nil {
 		return *g.static, nil
@@ -107,7 +104,7 @@ func (g *credGuard) retrieve(call *credCall) {
 		if g.chain == nil {
 			chain, err := credentials.NewCredential(nil)
 			if err != nil {
-				call.err = noCredentials(err)
+				call.err = &noCredentialsError{err}
 				return
 			}
 			g.chain = chain
@@ -117,10 +114,9 @@ func (g *credGuard) retrieve(call *credCall) {
 	m, err := p.GetCredential()
 	switch {
 	case err != nil && g.provider == nil:
-		// Built anew next time: after a failure the chain would otherwise
-		// only ask the provider it tried last.
+		// Built anew next time: a failed chain only asks the provider it tried last.
 		g.chain = nil
-		call.err = noCredentials(err)
+		call.err = &noCredentialsError{err}
 	case err != nil:
 		call.err = fmt.Errorf("getting credentials: %w", err)
 	default:
@@ -128,12 +124,9 @@ func (g *credGuard) retrieve(call *credCall) {
 	}
 }
 
-// noCredentials is the error of a default chain that found nothing. Its
-// text says where the chain looks and how to configure it; credentials-go's
-// own text (a list of every provider's failure) stays reachable through
-// errors.Unwrap but out of the message.
-func noCredentials(cause error) error { return &noCredentialsError{cause: cause} }
-
+// noCredentialsError is a default chain's finding nothing. Its text says
+// where the chain looks; credentials-go's (every provider's failure) is
+// out of the message but reachable through errors.Unwrap.
 type noCredentialsError struct{ cause error }
 
 func (e *noCredentialsError) Error() string {
