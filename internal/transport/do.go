@@ -9,11 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"time"
-
-	"github.com/google/go-querystring/query"
 
 	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
@@ -38,28 +35,6 @@ type Response struct {
 
 // RequestID returns the x-acs-request-id header.
 func (r *Response) RequestID() string { return r.Header.Get("X-Acs-Request-Id") }
-
-// EncodeQuery turns an operation's input struct into query parameters with
-// go-querystring, by its `url:"name,omitempty"` tags. A nil input, one that
-// is not a struct and a field go-querystring cannot encode are errors
-// matching signer.ErrInvalidInput that name the service and operation.
-func EncodeQuery(svc, op string, in any) (url.Values, error) {
-	v := reflect.ValueOf(in)
-	for v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return nil, fmt.Errorf("%s %s: %w: input is nil", svc, op, signer.ErrInvalidInput)
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("%s %s: %w: input is a %s, not a struct", svc, op, signer.ErrInvalidInput, v.Kind())
-	}
-	q, err := query.Values(in)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w: %v", svc, op, signer.ErrInvalidInput, err)
-	}
-	return q, nil
-}
 
 // Do sends r, signing every attempt afresh (credentials, time, nonce) and
 // retrying as the client's [retry.Retryer] allows. It returns the success
@@ -284,4 +259,28 @@ func (c *Client) observe(ctx context.Context, r *Request, n int, start time.Time
 	if obs != nil {
 		c.guard(ctx, "ObserveAttempt", func() { obs.ObserveAttempt(ctx, a) })
 	}
+}
+
+// transportError describes a failure to get an answer. The URL is given
+// without its query, which carries the signature and any security token.
+func (c *Client) transportError(r *Request, req *http.Request, n int, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("%s %s: %s %s://%s%s (attempt %d): %w", c.svc.Name, r.Operation, req.Method, req.URL.Scheme, req.URL.Host, req.URL.Path, n, err)
+}
+
+// ctxError reports that ctx ended the call, naming the endpoint it was
+// waiting on and keeping the last failure, if any, in the text and for
+// errors.Is and errors.As.
+func (c *Client) ctxError(ctx context.Context, r *Request, last error) error {
+	op := c.svc.Name + " " + r.Operation + " (" + c.Endpoint() + ")"
+	switch {
+	case last == nil || last == ctx.Err(): // a bare context error (a wait for credentials) names nothing
+		return fmt.Errorf("%s: %w", op, ctx.Err())
+	case errors.Is(last, ctx.Err()): // the attempt the context cut short says it all
+		return last
+	}
+	return fmt.Errorf("%s: %w (last error: %w)", op, ctx.Err(), last)
 }

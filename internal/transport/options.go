@@ -158,5 +158,5 @@ type AttemptInfo struct {
 	RequestID  string        // the answer's request id, if any
 	Latency    time.Duration // from sending the request to having read the answer (or failing)
 	Err        error         // nil on success; an *signer.APIError for an error answer
-	Delay      time.Duration // the wait before the next attempt; zero when none follows (or one follows at once)
+	Delay      time.Duration // the wait before the next attempt; zero: none follows, or at once
 }

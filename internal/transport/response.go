@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -205,4 +206,51 @@ func snippet(b []byte, max int) string {
 		out += "…"
 	}
 	return out
+}
+
+// maxRetryAfter bounds a parsed wait so arithmetic on it cannot overflow;
+// the retry policy caps it far lower (RetryMaxBackoff).
+const maxRetryAfter = 24 * time.Hour
+
+// RetryAfter reads the wait an answer asks for: x-acs-retry-after in
+// milliseconds, else Retry-After in seconds or as an HTTP date (relative to
+// now). A missing, malformed, negative or past value is zero.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("X-Acs-Retry-After")); v != "" {
+		return count(v, time.Millisecond)
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(t.Sub(now), 0), maxRetryAfter)
+	}
+	return count(v, time.Second)
+}
+
+// count reads v as a whole number of units, clamped to [0, maxRetryAfter];
+// anything else is zero.
+func count(v string, unit time.Duration) time.Duration {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(min(max(n, 0), int64(maxRetryAfter/unit))) * unit
+}
+
+// scrub replaces the access key secret, the security token and the
+// signature of one attempt in every text field of e, raw, percent-encoded
+// and percent-encoded twice (as in the RPC string to sign that
+// SignatureDoesNotMatch quotes). Values under six bytes are left alone:
+// real ones are far longer, and replacing a one-letter test value would
+// garble every message.
+func scrub(e *signer.APIError, secrets ...string) {
+	for _, v := range secrets {
+		if len(v) < 6 {
+			continue
+		}
+		once := signer.PercentEncode(v)
+		r := strings.NewReplacer(v, "[redacted]", once, "[redacted]", signer.PercentEncode(once), "[redacted]")
+		for _, f := range []*string{&e.Code, &e.Message, &e.RequestID, &e.HostID, &e.Recommend, &e.TraceID} {
+			*f = r.Replace(*f)
+		}
+	}
 }
