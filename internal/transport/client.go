@@ -21,9 +21,8 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// Client sends signed requests for one service to one endpoint. It is safe
-// for concurrent use; build it with [New] and per-call variants with
-// [Client.With].
+// Client sends signed requests for one service to one endpoint, safe for
+// concurrent use; build it with [New], per-call variants with [Client.With].
 type Client struct {
 	svc            Service
 	opts           Options // as given, for With
@@ -207,8 +206,7 @@ func (c *Client) Options() Options {
 // SetClock replaces the local clock the requests are signed with; for tests.
 func (c *Client) SetClock(now func() time.Time) { c.clock.now = now }
 
-// ClockOffset returns the learned difference between the service's clock
-// and the local one.
+// ClockOffset returns the learned offset of the service's clock from the local one.
 func (c *Client) ClockOffset() time.Duration { return time.Duration(c.clock.offset.Load()) }
 
 // skewClock is the local clock corrected by the offset learned from the

@@ -60,9 +60,8 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	return resp, err
 }
 
-// guard calls an Observer method: a panic in it must never take the
-// caller down. It is logged at error level, without the panic value,
-// which could hold anything.
+// guard calls an Observer method: a panic in it is logged at error level,
+// without the panic value (which could hold anything), and the call goes on.
 func (c *Client) guard(ctx context.Context, method string, call func()) {
 	defer func() {
 		if recover() == nil {
@@ -215,8 +214,7 @@ func newNonce() string {
 }
 
 // signatureOf returns the signature a request carries (RPC: the Signature
-// parameter; ROA and ACS3: from Authorization), to scrub it from what the
-// service sends back.
+// parameter; ROA and ACS3: in Authorization), to scrub from the answer.
 func signatureOf(req *http.Request) string {
 	if sig := req.URL.Query().Get("Signature"); sig != "" {
 		return sig
@@ -271,9 +269,8 @@ func (c *Client) transportError(r *Request, req *http.Request, n int, err error)
 	return fmt.Errorf("%s %s: %s %s://%s%s (attempt %d): %w", c.svc.Name, r.Operation, req.Method, req.URL.Scheme, req.URL.Host, req.URL.Path, n, err)
 }
 
-// ctxError reports that ctx ended the call, naming the endpoint it was
-// waiting on and keeping the last failure, if any, in the text and for
-// errors.Is and errors.As.
+// ctxError reports that ctx ended the call, naming the endpoint and keeping
+// the last failure, if any, in the text and for errors.Is and errors.As.
 func (c *Client) ctxError(ctx context.Context, r *Request, last error) error {
 	op := c.svc.Name + " " + r.Operation + " (" + c.Endpoint() + ")"
 	switch {

@@ -19,9 +19,8 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// readBody reads at most limit bytes of r. A longer body (or a
-// Content-Length promising one) is an error matching
-// signer.ErrResponseTooLarge; nothing past the limit is read.
+// readBody reads r, at most limit bytes: a longer body (or Content-Length)
+// is an error matching signer.ErrResponseTooLarge.
 func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if contentLength > limit {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds the %d-byte limit", signer.ErrResponseTooLarge, contentLength, limit)
@@ -144,8 +143,7 @@ func DescribeDocument(contentType string, size int, what string) string {
 	return what + " (" + strconv.Itoa(size) + " bytes, " + cmp.Or(contentType, "no Content-Type") + ")"
 }
 
-// bounded cuts s to at most max bytes, at a rune boundary, marking the cut
-// with "…".
+// bounded cuts s to at most max bytes, at a rune boundary, marking a cut with "…".
 func bounded(s string, max int) string {
 	if len(s) <= max {
 		return s
@@ -171,10 +169,9 @@ func describeBody(contentType string, body []byte) string {
 	return "unexpected response body (" + contentType + "): " + snippet(text, snippetRunes)
 }
 
-// titleRE finds a page's title; an unclosed one runs to the end.
 var titleRE = regexp.MustCompile(`(?is)<title>(.*?)(?:</title>|$)`)
 
-// htmlTitle returns the text of the page's <title>, or nil.
+// htmlTitle returns the text of the page's <title> (unclosed: to the end), or nil.
 func htmlTitle(body []byte) []byte {
 	if m := titleRE.FindSubmatch(body); m != nil {
 		return m[1]
@@ -226,8 +223,7 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 	return count(v, time.Second)
 }
 
-// count reads v as a whole number of units, clamped to [0, maxRetryAfter];
-// anything else is zero.
+// count reads v as a number of units, clamped to [0, maxRetryAfter]; else 0.
 func count(v string, unit time.Duration) time.Duration {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
@@ -236,12 +232,11 @@ func count(v string, unit time.Duration) time.Duration {
 	return time.Duration(min(max(n, 0), int64(maxRetryAfter/unit))) * unit
 }
 
-// scrub replaces the access key secret, the security token and the
-// signature of one attempt in every text field of e, raw, percent-encoded
-// and percent-encoded twice (as in the RPC string to sign that
-// SignatureDoesNotMatch quotes). Values under six bytes are left alone:
-// real ones are far longer, and replacing a one-letter test value would
-// garble every message.
+// scrub replaces an attempt's secrets (access key secret, security token,
+// signature) in every text field of e: raw, percent-encoded and encoded
+// twice (as in the RPC string to sign SignatureDoesNotMatch quotes). Values
+// under six bytes are left alone: real ones are far longer, and replacing
+// a one-letter test value would garble every message.
 func scrub(e *signer.APIError, secrets ...string) {
 	for _, v := range secrets {
 		if len(v) < 6 {
