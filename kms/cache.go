@@ -15,114 +15,90 @@ var ErrCacheClosed = errors.New("kms: cache closed")
 // CacheOptions configure a [Cache]. Zero values take the defaults;
 // negative durations count as zero unless a field says otherwise.
 type CacheOptions struct {
-	// TTL is how long a fetched value is fresh: served without asking KMS
-	// again. Each fetch draws its own expiry uniformly within TTL +-10%, so
-	// caches built together (a deploy) do not refresh together. Default 5
-	// minutes; at most 100 years (as is MaxStale).
+	// TTL is how long a fetched value is served without asking KMS again,
+	// drawn per fetch within TTL +-10% so that caches built together do not
+	// refresh together. Default 5 minutes; at most 100 years.
 	TTL time.Duration
 	// RefreshAhead: a hit this close to expiry returns the cached value and
-	// starts one background fetch, so busy secrets never expire on a caller.
-	// Default TTL/10. Negative turns it off. A value of TTL/2 or more is
-	// taken as TTL/2.
+	// starts one background fetch. Default TTL/10; negative turns it off; at
+	// most TTL/2.
 	RefreshAhead time.Duration
-	// MaxStale is how long past expiry a value is still served, stale
-	// (stale-while-revalidate): within it, a Get returns the last value at
-	// once and one background fetch runs; no caller waits for KMS. Default
-	// 0: never; an expired value is fetched while the caller waits. A
-	// secret KMS reports deleted is never served stale.
+	// MaxStale is how long past expiry a value is still served, at once,
+	// while one background fetch runs (stale-while-revalidate). Default 0:
+	// the caller waits for a fetch. A secret KMS reports deleted is never
+	// served stale. At most 100 years.
 	MaxStale time.Duration
-	// MaxEntries bounds the cache (one entry per name and stage). When it
-	// is full, a new entry evicts the least recently used of 5 entries
-	// drawn at random (of all of them in a cache of 6 or fewer), so an
-	// insertion costs the same at any size. Default 1024.
+	// MaxEntries bounds the cache (an entry per name and stage). A new entry
+	// in a full cache evicts the least recently used of 5 entries drawn at
+	// random (of all, in a cache of 6 or fewer). Default 1024.
 	MaxEntries int
-	// NegativeTTL caches "not found" ([ErrSecretNotFound]) for this long.
-	// Default 0: not cached. Other errors are never cached.
+	// NegativeTTL caches [ErrSecretNotFound] for this long. Default 0: not
+	// cached. Other errors are never cached.
 	NegativeTTL time.Duration
-	// FetchTimeout bounds one fetch, which runs on the cache's own context
-	// so that a caller who gives up does not cancel it for the others. A
-	// fetch runs at least until the deadline of the caller who started it.
-	// Default 30s.
+	// FetchTimeout bounds one fetch. A fetch runs on the cache's context (a
+	// caller who gives up does not cancel it for the others) and at least
+	// until the deadline of the caller who started it. Default 30s.
 	FetchTimeout time.Duration
-	// RefreshInterval, if positive, fetches every entry holding a value
-	// again about this often (each wait drawn within +-10%), read or not,
-	// so OnChange fires on rotation without any Get. Each is a background
-	// fetch (one attempt, then the backoff described on [Cache]), until the
-	// entry is evicted or invalidated or the cache closed. The waits run on
-	// real time, whatever Clock says. Default 0: a value is fetched again
-	// only when a Get finds it due.
+	// RefreshInterval, if positive, fetches each entry holding a value again
+	// about this often (+-10%, in real time whatever Clock says), read or
+	// not, so that OnChange fires on rotation without a Get; until the entry
+	// is evicted or invalidated or the cache closed. Default 0: off.
 	RefreshInterval time.Duration
-	// OnChange, if set, is called once each time a fetch returns a
-	// different VersionID than the value the cache held for that name and
-	// stage (not on the first load, nor after the secret was reported
-	// deleted), with copies of the former and the new value: hook a
-	// database pool reconnect on rotation here. Get(name) is stage
-	// "ACSCurrent". See [Cache] for its goroutine and its panics.
+	// OnChange, if set, is called with copies of both values when a fetch
+	// returns another VersionID than the value held for that name and stage
+	// (not on the first load, nor after a not-found): hook a database pool's
+	// reconnect here. Get's stage is "ACSCurrent".
 	OnChange func(name, stage string, prev, cur *GetSecretValueOutput)
-	// OnRefreshError, if set, is told each failure of a background fetch
-	// (refresh ahead, stale-while-revalidate, RefreshInterval) and why: the
-	// cache goes on serving what it holds, so this is where a service
-	// learns that its value is getting old. It is also told of a panic in
-	// OnChange. A caller who waited for a fetch gets its failure instead.
+	// OnRefreshError, if set, is told why each background fetch failed (the
+	// cache goes on serving what it holds) and of each panic in OnChange.
 	OnRefreshError func(name, stage string, err error)
 	// Observer, if set, is told each hit, miss, stale serve, fetch and
-	// eviction ([CacheObserver]). Nil costs nothing.
+	// eviction. Nil costs nothing.
 	Observer CacheObserver
 	// Clock replaces [time.Now] as the cache's clock, for tests.
 	Clock func() time.Time
 }
 
-// Cache serves GetSecretValue results from memory, safe for concurrent
-// use. [Cache.Get], [Cache.GetVersionStage] and [Cache.Refresh] return a
-// [GetSecretValueOutput] of the caller's own (printed with SecretData
-// redacted, as the client's); an error the cache hands out is each
-// caller's own copy too. Concurrent misses for one name and stage make one
-// fetch, and a caller whose context ends stops waiting while the fetch goes
-// on for the others. [Cache.Preload] loads many secrets with one request
-// per 20.
+// Cache serves GetSecretValue results from memory; it is safe for
+// concurrent use. Each value and error it returns is the caller's own copy
+// (printed with SecretData redacted). Concurrent misses for one name and
+// stage share one fetch; a caller whose context ends stops waiting while
+// the fetch goes on for the others.
 //
-// A value is fresh until its expiry (TTL, jittered), then stale for
-// MaxStale: a stale value is still served, at once, while one background
-// fetch asks KMS for a newer one. A hit within RefreshAhead of expiry, and
-// RefreshInterval, start background fetches too. A background fetch makes
-// one attempt; after a failure the next one waits a growing, jittered delay
-// (from 1s, doubling, at most a minute) and at least what the service asked
-// for ([signer.APIError.RetryAfter], up to an hour). Past MaxStale, or with
-// nothing held, the caller waits for a fetch, which the client retries as
-// for any call.
+// A background fetch (RefreshAhead, MaxStale, RefreshInterval) makes one
+// attempt; after a failure the next waits a growing, jittered delay (from
+// 1s, doubling, at most a minute) and at least the service's
+// [APIError].RetryAfter (up to an hour). A caller with nothing to be
+// served waits for a fetch, which the client retries as any call.
 //
-// Errors: a fetch's failure is returned as the client returned it
-// ([errors.Is] matches [ErrSecretNotFound], [ErrThrottled], ...). A caller
-// whose context ends while it waits gets an error that names the operation
-// and the secret and wraps both ctx.Err() and the fetch's last failure so
-// far: `kms Cache.Get "prod/db": context deadline exceeded (last error: kms
-// GetSecretValue: Throttling ...)` matches [context.DeadlineExceeded] and
-// [ErrThrottled].
+// Errors: a fetch's failure as the client returned it ([errors.Is] matches
+// [ErrSecretNotFound], [ErrThrottled], ...). A caller whose context ends
+// while it waits gets an error naming the operation and the secret that
+// wraps ctx.Err() and the fetch's last failure so far: `kms Cache.Get
+// "prod/db": context deadline exceeded (last error: kms GetSecretValue:
+// Throttling ...)`.
 //
-// Callbacks: OnChange, OnRefreshError and a fetch's [CacheRefresh] event
-// run on the goroutine that fetched (the cache's own, or the caller's for
-// Preload), before the callers waiting for that fetch return; the other
-// events run on the caller's goroutine. None runs under the cache's lock,
-// so a callback may call the cache (but not Close). A panic in a callback
-// is recovered and the cache goes on: a panic in OnChange is reported to
-// OnRefreshError as an error naming the secret, and one in OnRefreshError
-// or the Observer (or in OnChange without OnRefreshError) to the client's
-// [Options].Logger ([slog.Default] without one). The panic's value is
-// never reported: it may hold a secret.
+// Callbacks: OnChange, OnRefreshError and the [CacheRefresh] event run on
+// the goroutine that fetched (the cache's, or Preload's caller) before the
+// callers waiting for that fetch return; other events on the caller's.
+// None runs under the cache's lock: a callback may call the cache, but not
+// Close. A panic in a callback is recovered, and reported without its
+// value: OnChange's to OnRefreshError, the others' (and OnChange's without
+// OnRefreshError) to the client's [Options].Logger, or [slog.Default].
 type Cache struct {
 	client *Client
 	opts   CacheOptions
 	now    func() time.Time
 	rand   func() float64 // [0, 1), for jitter and eviction draws; called under mu
 
-	// What the cache asks KMS; the client's methods unless a test swaps them.
+	// What the cache asks KMS, and its RefreshInterval timers; tests swap them.
 	fetchFn   func(context.Context, *GetSecretValueInput, ...func(*Options)) (*GetSecretValueOutput, error)
 	batchFn   func(context.Context, *BatchGetSecretValueInput, ...func(*Options)) (*BatchGetSecretValueOutput, error)
-	afterFunc func(time.Duration, func()) (stop func() bool) // RefreshInterval timers
+	afterFunc func(time.Duration, func()) (stop func() bool)
 
 	ctx    context.Context // cancelled by Close; fetches run on it
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // fetches and Preloads under way
+	wg     sync.WaitGroup // fetches under way, from startFetch to the end of finish
 	closed atomic.Bool    // set under mu
 
 	entries sync.Map      // cacheKey -> *entry; hits read it without the lock, writers hold mu
@@ -138,8 +114,7 @@ type cacheKey struct{ name, stage string }
 
 const stageCurrent = "ACSCurrent"
 
-// maxCacheDuration bounds TTL and MaxStale: beyond a century, times would
-// overflow, and nobody means more.
+// maxCacheDuration bounds TTL and MaxStale, so that times cannot overflow.
 const maxCacheDuration = 100 * 365 * 24 * time.Hour
 
 // NewCache returns a cache in front of client. It starts no goroutine
@@ -148,31 +123,29 @@ func NewCache(client *Client, opts CacheOptions) *Cache {
 	if opts.TTL <= 0 {
 		opts.TTL = 5 * time.Minute
 	}
-	opts.TTL, opts.MaxStale = min(opts.TTL, maxCacheDuration), min(max(opts.MaxStale, 0), maxCacheDuration)
-	switch {
-	case opts.RefreshAhead == 0:
+	opts.TTL = min(opts.TTL, maxCacheDuration)
+	opts.MaxStale = min(max(opts.MaxStale, 0), maxCacheDuration)
+	opts.RefreshInterval = min(max(opts.RefreshInterval, 0), maxCacheDuration)
+	opts.NegativeTTL = max(opts.NegativeTTL, 0)
+	if opts.RefreshAhead == 0 {
 		opts.RefreshAhead = opts.TTL / 10
-	case opts.RefreshAhead < 0:
-		opts.RefreshAhead = 0
-	case opts.RefreshAhead >= opts.TTL/2:
-		opts.RefreshAhead = opts.TTL / 2
 	}
+	opts.RefreshAhead = min(max(opts.RefreshAhead, 0), opts.TTL/2)
 	if opts.MaxEntries <= 0 {
 		opts.MaxEntries = 1024
 	}
-	opts.NegativeTTL = max(opts.NegativeTTL, 0)
 	if opts.FetchTimeout <= 0 {
 		opts.FetchTimeout = 30 * time.Second
 	}
-	opts.RefreshInterval = min(max(opts.RefreshInterval, 0), maxCacheDuration)
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
 	c := &Cache{client: client, opts: opts, now: opts.Clock, rand: rand.Float64,
-		fetchFn: noClient[GetSecretValueInput, GetSecretValueOutput], batchFn: noClient[BatchGetSecretValueInput, BatchGetSecretValueOutput],
+		fetchFn:   noClient[GetSecretValueInput, GetSecretValueOutput],
+		batchFn:   noClient[BatchGetSecretValueInput, BatchGetSecretValueOutput],
 		afterFunc: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }}
 	if client != nil {
 		c.fetchFn, c.batchFn = client.GetSecretValue, client.BatchGetSecretValue
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
@@ -189,13 +162,11 @@ func (c *Cache) Get(ctx context.Context, name string) (*GetSecretValueOutput, er
 }
 
 // GetVersionStage returns the value of the named secret at a version stage
-// (ACSCurrent, ACSPrevious, or a custom label), as a copy of the caller's
-// own; each stage is its own entry, and "" means ACSCurrent.
+// (ACSCurrent, ACSPrevious, or a custom label; "" means ACSCurrent), each
+// stage an entry of its own.
 //
 // Errors: [ErrCacheClosed] after Close; an empty name matches
-// [ErrInvalidInput]; otherwise what [Client.GetSecretValue] returned, or,
-// if ctx ended first, an error wrapping ctx.Err() and the fetch's last
-// failure (see [Cache]).
+// [ErrInvalidInput]; otherwise as described on [Cache].
 func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSecretValueOutput, error) {
 	if stage == "" {
 		stage = stageCurrent
@@ -236,7 +207,6 @@ func (c *Cache) judge(s *entryState, now time.Time) (kind CacheEventKind, due bo
 	return 0, false
 }
 
-// answer serves s to one caller.
 func (c *Cache) answer(key cacheKey, s *entryState, kind CacheEventKind) (*GetSecretValueOutput, error) {
 	if kind == CacheStale {
 		c.stats.stale.Add(1)
@@ -250,7 +220,7 @@ func (c *Cache) answer(key cacheKey, s *entryState, kind CacheEventKind) (*GetSe
 	return copyOutput(s.out), nil
 }
 
-// miss takes the lock to serve key: from what the entry holds (a fetch may
+// miss serves key under the lock: from what the entry holds (a fetch may
 // have ended since the caller looked), starting the background fetch due
 // if none runs; else by waiting for a fetch, the one running or a new one.
 func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, error) {
@@ -270,6 +240,7 @@ func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, 
 		call = c.startFetch(e)
 	}
 	c.mu.Unlock()
+	// The fetch starts after the events that explain it.
 	c.observeEvicted(evicted)
 	if kind != 0 {
 		out, err := c.answer(key, s, kind)
@@ -281,16 +252,17 @@ func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, 
 	c.stats.misses.Add(1)
 	c.observe(CacheEvent{Kind: CacheMiss, Name: key.name, Stage: key.stage})
 	if start {
-		go c.fetch(e, call, false, deadline(ctx))
+		until, _ := ctx.Deadline()
+		go c.fetch(e, call, false, until)
 	}
 	return call.wait(ctx, "Get", key.name)
 }
 
 // Refresh fetches the ACSCurrent value now, whatever the cache holds (for
-// rotation hooks), waits for it and caches it; a fetch already running is
-// waited for first, since it may have started before the rotation. Other
-// stages of the secret are dropped. OnChange fires if the version changed.
-// Errors as GetVersionStage's.
+// rotation hooks), and caches it, after waiting out a fetch already
+// running (it may predate the rotation). It drops the secret's other
+// stages; OnChange fires if the version changed. Errors as
+// [Cache.GetVersionStage]'s.
 func (c *Cache) Refresh(ctx context.Context, name string) (*GetSecretValueOutput, error) {
 	if name == "" {
 		return nil, invalid("Cache.Refresh", "name is required")
@@ -315,6 +287,7 @@ func (c *Cache) Refresh(ctx context.Context, name string) (*GetSecretValueOutput
 		c.mu.Unlock()
 		c.observeEvicted(evicted)
 		if running != nil {
+			// Its failure is not Refresh's answer; the end of ctx is.
 			if _, err := running.wait(ctx, "Refresh", name); err != nil && ctx.Err() != nil {
 				return nil, err
 			}
@@ -322,7 +295,8 @@ func (c *Cache) Refresh(ctx context.Context, name string) (*GetSecretValueOutput
 		}
 		c.stats.misses.Add(1)
 		c.observe(CacheEvent{Kind: CacheMiss, Name: key.name, Stage: key.stage})
-		go c.fetch(e, call, false, deadline(ctx))
+		until, _ := ctx.Deadline()
+		go c.fetch(e, call, false, until)
 		return call.wait(ctx, "Refresh", name)
 	}
 }
@@ -334,10 +308,9 @@ func (c *Cache) Invalidate(name string) {
 	c.removeName(name, "")
 }
 
-// Close stops background refreshes, waits for the fetches and Preloads
-// under way (which end when their context is cancelled) with their
-// callbacks, and empties the cache. Later calls fail with
-// [ErrCacheClosed]. Close may be called again.
+// Close stops background refreshes, cancels the fetches and Preloads under
+// way and waits for them and their callbacks, and empties the cache. Later
+// calls fail with [ErrCacheClosed]; Close may be called again.
 func (c *Cache) Close() {
 	c.mu.Lock()
 	c.closed.Store(true)

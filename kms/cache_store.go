@@ -1,6 +1,8 @@
 package kms
 
 import (
+	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"sync/atomic"
@@ -98,11 +100,11 @@ func (c *Cache) victim(keep *entry) *entry {
 	return oldest
 }
 
-// remove drops e; c.mu is held. A fetch still running for it ends
-// normally, but what it stores is no longer found.
+// remove drops e, moving the last entry into its place; c.mu is held. A
+// fetch still running for e ends normally, but what it stores is not found.
 func (c *Cache) remove(e *entry) {
 	last := len(c.all) - 1
-	moved := c.all[last] // fills e's place
+	moved := c.all[last]
 	c.all[e.index] = moved
 	moved.index = e.index
 	c.all[last] = nil
@@ -129,4 +131,92 @@ func (e *entry) stopTimer() {
 		e.timer()
 		e.timer = nil
 	}
+}
+
+// CacheObserver is told what a [Cache] does ([CacheOptions].Observer), by
+// secret name and stage, never with a value. It is called on the goroutine
+// where the event happens (see [Cache]), so it must be safe for concurrent
+// use and quick.
+type CacheObserver interface {
+	ObserveCache(e CacheEvent)
+}
+
+// CacheEvent is one thing a Cache did.
+type CacheEvent struct {
+	Kind  CacheEventKind
+	Name  string // the secret's name
+	Stage string // the version stage, "ACSCurrent" for Get
+	// Err is, for CacheRefresh, the fetch's failure; nil if it fetched a value.
+	Err error
+	// Background is, for CacheRefresh, whether no caller waited for the fetch.
+	Background bool
+}
+
+// CacheEventKind says what a CacheEvent is.
+type CacheEventKind int
+
+// The kinds of CacheEvent.
+const (
+	CacheHit     CacheEventKind = iota + 1 // served from memory within the TTL (a cached not-found too)
+	CacheMiss                              // a caller waited for a fetch
+	CacheStale                             // served past expiry, under MaxStale
+	CacheRefresh                           // a fetch ended; Err is its outcome
+	CacheEvict                             // an entry dropped for MaxEntries
+)
+
+var cacheEventNames = [...]string{CacheHit: "hit", CacheMiss: "miss", CacheStale: "stale", CacheRefresh: "refresh", CacheEvict: "evict"}
+
+// String returns "hit", "miss", "stale", "refresh" or "evict", and
+// "unknown" for any other value.
+func (k CacheEventKind) String() string {
+	if k < CacheHit || int(k) >= len(cacheEventNames) {
+		return "unknown"
+	}
+	return cacheEventNames[k]
+}
+
+func (c *Cache) observe(ev CacheEvent) {
+	if c.opts.Observer != nil {
+		defer c.recovered("Observer", cacheKey{ev.Name, ev.Stage})
+		c.opts.Observer.ObserveCache(ev)
+	}
+}
+
+func (c *Cache) observeEvicted(evicted []*entry) {
+	for _, e := range evicted {
+		c.observe(CacheEvent{Kind: CacheEvict, Name: e.key.name, Stage: e.key.stage})
+	}
+}
+
+func (c *Cache) changed(key cacheKey, prev, cur *GetSecretValueOutput) {
+	if c.opts.OnChange != nil {
+		defer c.recovered("OnChange", key)
+		c.opts.OnChange(key.name, key.stage, copyOutput(prev), copyOutput(cur))
+	}
+}
+
+func (c *Cache) refreshFailed(key cacheKey, err error) {
+	if c.opts.OnRefreshError != nil {
+		defer c.recovered("OnRefreshError", key)
+		c.opts.OnRefreshError(key.name, key.stage, callersError(err))
+	}
+}
+
+// recovered, deferred around a callback, stops its panic and reports it:
+// an OnChange panic to OnRefreshError when set, the others to the client's
+// logger. The panic's value is left out: it may hold a secret.
+func (c *Cache) recovered(callback string, key cacheKey) {
+	if recover() == nil {
+		return
+	}
+	err := fmt.Errorf("kms Cache: %s panicked for secret %q (stage %s)", callback, key.name, key.stage)
+	if callback == "OnChange" && c.opts.OnRefreshError != nil {
+		c.refreshFailed(key, err)
+		return
+	}
+	logger := slog.Default()
+	if c.client != nil && c.client.opts.Logger != nil {
+		logger = c.client.opts.Logger
+	}
+	logger.Error(err.Error(), "secret_name", key.name, "stage", key.stage)
 }
