@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -15,80 +16,70 @@ var ErrCacheClosed = errors.New("kms: cache closed")
 // CacheOptions configure a [Cache]. Zero values take the defaults;
 // negative durations count as zero unless a field says otherwise.
 type CacheOptions struct {
-	// TTL is how long a fetched value is served without asking KMS again,
-	// drawn per fetch within TTL +-10% so that caches built together do not
-	// refresh together. Default 5 minutes; at most 100 years.
+	// TTL is how long a fetched value is served without asking KMS, drawn
+	// per fetch within +-10% so that caches started together do not refresh
+	// together. Default 5 minutes; at most 100 years.
 	TTL time.Duration
-	// RefreshAhead: a hit this close to expiry returns the cached value and
-	// starts one background fetch. Default TTL/10; negative turns it off; at
-	// most TTL/2.
+	// RefreshAhead: a hit this close to expiry starts a background fetch.
+	// Default TTL/10; negative turns it off; at most TTL/2.
 	RefreshAhead time.Duration
-	// MaxStale is how long past expiry a value is still served, at once,
-	// while one background fetch runs (stale-while-revalidate). Default 0:
-	// the caller waits for a fetch. A secret KMS reports deleted is never
-	// served stale. At most 100 years.
+	// MaxStale is how long past expiry a value is still served while a
+	// background fetch runs (stale-while-revalidate); never once KMS reported
+	// the secret deleted. Default 0: the caller waits. At most 100 years.
 	MaxStale time.Duration
-	// MaxEntries bounds the cache (an entry per name and stage). A new entry
-	// in a full cache evicts the least recently used of 5 entries drawn at
-	// random (of all, in a cache of 6 or fewer). Default 1024.
+	// MaxEntries bounds the cache (an entry per name and stage): a full cache
+	// evicts the least recently used of 5 random entries (of all, when it
+	// holds 6 or fewer). Default 1024.
 	MaxEntries int
-	// NegativeTTL caches [ErrSecretNotFound] for this long. Default 0: not
-	// cached. Other errors are never cached.
+	// NegativeTTL caches [ErrSecretNotFound], and no other error, for this
+	// long. Default 0: not cached.
 	NegativeTTL time.Duration
-	// FetchTimeout bounds one fetch. A fetch runs on the cache's context (a
-	// caller who gives up does not cancel it for the others) and at least
-	// until the deadline of the caller who started it. Default 30s.
+	// FetchTimeout bounds a fetch (which a waiting caller giving up does not
+	// cancel), but not below the deadline of the caller who started it.
+	// Default 30s.
 	FetchTimeout time.Duration
 	// RefreshInterval, if positive, fetches each entry holding a value again
-	// about this often (+-10%, in real time whatever Clock says), read or
-	// not, so that OnChange fires on rotation without a Get; until the entry
-	// is evicted or invalidated or the cache closed. Default 0: off.
+	// about this often (+-10%, in real time), read or not, so that OnChange
+	// fires on rotation. Default 0: off.
 	RefreshInterval time.Duration
-	// OnChange, if set, is called with copies of both values when a fetch
-	// returns another VersionID than the value held for that name and stage
-	// (not on the first load, nor after a not-found): hook a database pool's
-	// reconnect here. Get's stage is "ACSCurrent".
+	// OnChange, if set, gets copies of both values when a fetch returns
+	// another VersionID for a name and stage (not on the first load, nor
+	// after a not-found): hook a database pool's reconnect here.
 	OnChange func(name, stage string, prev, cur *GetSecretValueOutput)
-	// OnRefreshError, if set, is told why each background fetch failed (the
-	// cache goes on serving what it holds) and of each panic in OnChange.
+	// OnRefreshError, if set, is told why a background fetch failed (the
+	// cache goes on serving what it holds), and of each panic in OnChange.
 	OnRefreshError func(name, stage string, err error)
-	// Observer, if set, is told each hit, miss, stale serve, fetch and
-	// eviction. Nil costs nothing.
+	// Observer, if set, is told each [CacheEvent]. Nil costs nothing.
 	Observer CacheObserver
-	// Clock replaces [time.Now] as the cache's clock, for tests.
+	// Clock replaces [time.Now], for tests.
 	Clock func() time.Time
 }
 
-// Cache serves GetSecretValue results from memory; it is safe for
-// concurrent use. Each value and error it returns is the caller's own copy
-// (printed with SecretData redacted). Concurrent misses for one name and
-// stage share one fetch; a caller whose context ends stops waiting while
-// the fetch goes on for the others.
+// Cache serves GetSecretValue results from memory, safe for concurrent use.
+// Each value and error it returns is the caller's own copy. Concurrent
+// misses for a name and stage share one fetch, which goes on when a waiting
+// caller's context ends.
 //
 // A background fetch (RefreshAhead, MaxStale, RefreshInterval) makes one
-// attempt; after a failure the next waits a growing, jittered delay (from
-// 1s, doubling, at most a minute) and at least the service's
-// [APIError].RetryAfter (up to an hour). A caller with nothing to be
-// served waits for a fetch, which the client retries as any call.
+// attempt; after failures the next waits from 1s, doubling to a minute,
+// jittered, and at least the service's [APIError].RetryAfter (up to an
+// hour). A caller with nothing to be served waits for a fetch, which the
+// client retries as any call.
 //
-// Errors: a fetch's failure as the client returned it ([errors.Is] matches
-// [ErrSecretNotFound], [ErrThrottled], ...). A caller whose context ends
-// while it waits gets an error naming the operation and the secret that
-// wraps ctx.Err() and the fetch's last failure so far: `kms Cache.Get
-// "prod/db": context deadline exceeded (last error: kms GetSecretValue:
-// Throttling ...)`.
+// Errors are the client's ([errors.Is] matches [ErrSecretNotFound], ...). A
+// caller whose context ends while it waits gets an error wrapping ctx.Err()
+// and the fetch's last failure, if any: `kms Cache.Get "prod/db": context
+// deadline exceeded (last error: kms GetSecretValue: Throttling ...)`.
 //
-// Callbacks: OnChange, OnRefreshError and the [CacheRefresh] event run on
-// the goroutine that fetched (the cache's, or Preload's caller) before the
-// callers waiting for that fetch return; other events on the caller's.
-// None runs under the cache's lock: a callback may call the cache, but not
-// Close. A panic in a callback is recovered, and reported without its
-// value: OnChange's to OnRefreshError, the others' (and OnChange's without
-// OnRefreshError) to the client's [Options].Logger, or [slog.Default].
+// OnChange, OnRefreshError and the [CacheRefresh] event run on the goroutine
+// that fetched, before the callers waiting for it return; other events on
+// the caller's. None runs under the cache's lock: a callback may call the
+// cache, but not Close. A panic in a callback is recovered and reported
+// without its value: OnChange's to OnRefreshError, the others' (and
+// OnChange's without it) to the client's [Options].Logger or [slog.Default].
 type Cache struct {
 	client *Client
 	opts   CacheOptions
-	now    func() time.Time
 	rand   func() float64 // [0, 1), for jitter and eviction draws; called under mu
 
 	// What the cache asks KMS, and its RefreshInterval timers; tests swap them.
@@ -98,7 +89,7 @@ type Cache struct {
 
 	ctx    context.Context // cancelled by Close; fetches run on it
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // fetches under way, from startFetch to the end of finish
+	wg     sync.WaitGroup // Preloads, and fetches from startFetch to the end of finish
 	closed atomic.Bool    // set under mu
 
 	entries sync.Map      // cacheKey -> *entry; hits read it without the lock, writers hold mu
@@ -107,7 +98,8 @@ type Cache struct {
 	mu  sync.Mutex
 	all []*entry // every entry, for eviction draws; entry.index is its position
 
-	stats struct{ hits, stale, misses, fetches, errors, evictions atomic.Int64 }
+	counts               [CacheEvict + 1]atomic.Int64 // events by kind, counted by observe
+	fetches, fetchErrors atomic.Int64                 // requests to KMS, and those that failed
 }
 
 type cacheKey struct{ name, stage string }
@@ -120,30 +112,22 @@ const maxCacheDuration = 100 * 365 * 24 * time.Hour
 // NewCache returns a cache in front of client. It starts no goroutine
 // until a fetch; Close it to stop background refreshes.
 func NewCache(client *Client, opts CacheOptions) *Cache {
-	if opts.TTL <= 0 {
-		opts.TTL = 5 * time.Minute
-	}
-	opts.TTL = min(opts.TTL, maxCacheDuration)
+	opts.TTL = min(cmp.Or(max(opts.TTL, 0), 5*time.Minute), maxCacheDuration)
 	opts.MaxStale = min(max(opts.MaxStale, 0), maxCacheDuration)
 	opts.RefreshInterval = min(max(opts.RefreshInterval, 0), maxCacheDuration)
 	opts.NegativeTTL = max(opts.NegativeTTL, 0)
+	opts.MaxEntries = cmp.Or(max(opts.MaxEntries, 0), 1024)
+	opts.FetchTimeout = cmp.Or(max(opts.FetchTimeout, 0), 30*time.Second)
 	if opts.RefreshAhead == 0 {
 		opts.RefreshAhead = opts.TTL / 10
 	}
 	opts.RefreshAhead = min(max(opts.RefreshAhead, 0), opts.TTL/2)
-	if opts.MaxEntries <= 0 {
-		opts.MaxEntries = 1024
-	}
-	if opts.FetchTimeout <= 0 {
-		opts.FetchTimeout = 30 * time.Second
-	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	c := &Cache{client: client, opts: opts, now: opts.Clock, rand: rand.Float64,
-		fetchFn:   noClient[GetSecretValueInput, GetSecretValueOutput],
-		batchFn:   noClient[BatchGetSecretValueInput, BatchGetSecretValueOutput],
+	c := &Cache{client: client, opts: opts, rand: rand.Float64,
 		afterFunc: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }}
+	c.fetchFn, c.batchFn = noClient, noClient
 	if client != nil {
 		c.fetchFn, c.batchFn = client.GetSecretValue, client.BatchGetSecretValue
 	}
@@ -163,10 +147,8 @@ func (c *Cache) Get(ctx context.Context, name string) (*GetSecretValueOutput, er
 
 // GetVersionStage returns the value of the named secret at a version stage
 // (ACSCurrent, ACSPrevious, or a custom label; "" means ACSCurrent), each
-// stage an entry of its own.
-//
-// Errors: [ErrCacheClosed] after Close; an empty name matches
-// [ErrInvalidInput]; otherwise as described on [Cache].
+// stage an entry of its own. Errors: [ErrCacheClosed] after Close; an empty
+// name matches [ErrInvalidInput]; others as described on [Cache].
 func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSecretValueOutput, error) {
 	if stage == "" {
 		stage = stageCurrent
@@ -184,7 +166,7 @@ func (c *Cache) GetVersionStage(ctx context.Context, name, stage string) (*GetSe
 		s := e.state.Load()
 		// Served without the lock, unless a background fetch is due and
 		// none runs yet: miss starts it.
-		if kind, due := c.judge(s, c.now()); kind != 0 && (!due || e.call.Load() != nil) {
+		if kind, due := c.judge(s, c.opts.Clock()); kind != 0 && (!due || e.call.Load() != nil) {
 			return c.answer(key, s, kind)
 		}
 	}
@@ -208,11 +190,6 @@ func (c *Cache) judge(s *entryState, now time.Time) (kind CacheEventKind, due bo
 }
 
 func (c *Cache) answer(key cacheKey, s *entryState, kind CacheEventKind) (*GetSecretValueOutput, error) {
-	if kind == CacheStale {
-		c.stats.stale.Add(1)
-	} else {
-		c.stats.hits.Add(1)
-	}
 	c.observe(CacheEvent{Kind: kind, Name: key.name, Stage: key.stage})
 	if s.out == nil {
 		return nil, callersError(s.notFound)
@@ -234,7 +211,7 @@ func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, 
 	}
 	e, evicted := c.acquire(key)
 	s, call := e.state.Load(), e.call.Load()
-	kind, due := c.judge(s, c.now())
+	kind, due := c.judge(s, c.opts.Clock())
 	start := call == nil && (kind == 0 || due)
 	if start {
 		call = c.startFetch(e)
@@ -249,20 +226,23 @@ func (c *Cache) miss(ctx context.Context, key cacheKey) (*GetSecretValueOutput, 
 		}
 		return out, err
 	}
-	c.stats.misses.Add(1)
-	c.observe(CacheEvent{Kind: CacheMiss, Name: key.name, Stage: key.stage})
+	return c.await(ctx, "Get", e, call, start)
+}
+
+// await counts a miss, runs call if the caller started it, and waits.
+func (c *Cache) await(ctx context.Context, op string, e *entry, call *fetchCall, start bool) (*GetSecretValueOutput, error) {
+	c.observe(CacheEvent{Kind: CacheMiss, Name: e.key.name, Stage: e.key.stage})
 	if start {
 		until, _ := ctx.Deadline()
 		go c.fetch(e, call, false, until)
 	}
-	return call.wait(ctx, "Get", key.name)
+	return call.wait(ctx, op, e.key.name)
 }
 
 // Refresh fetches the ACSCurrent value now, whatever the cache holds (for
-// rotation hooks), and caches it, after waiting out a fetch already
-// running (it may predate the rotation). It drops the secret's other
-// stages; OnChange fires if the version changed. Errors as
-// [Cache.GetVersionStage]'s.
+// rotation hooks), and caches it, after waiting out a fetch already running
+// (it may predate the rotation). It drops the secret's other stages;
+// OnChange fires if the version changed. Errors as GetVersionStage's.
 func (c *Cache) Refresh(ctx context.Context, name string) (*GetSecretValueOutput, error) {
 	if name == "" {
 		return nil, invalid("Cache.Refresh", "name is required")
@@ -270,7 +250,6 @@ func (c *Cache) Refresh(ctx context.Context, name string) (*GetSecretValueOutput
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	key := cacheKey{name, stageCurrent}
 	for {
 		c.mu.Lock()
 		if c.closed.Load() {
@@ -278,26 +257,20 @@ func (c *Cache) Refresh(ctx context.Context, name string) (*GetSecretValueOutput
 			return nil, ErrCacheClosed
 		}
 		c.removeName(name, stageCurrent)
-		e, evicted := c.acquire(key)
+		e, evicted := c.acquire(cacheKey{name, stageCurrent})
 		running := e.call.Load()
-		var call *fetchCall
 		if running == nil {
-			call = c.startFetch(e)
+			call := c.startFetch(e)
+			c.mu.Unlock()
+			c.observeEvicted(evicted)
+			return c.await(ctx, "Refresh", e, call, true)
 		}
 		c.mu.Unlock()
 		c.observeEvicted(evicted)
-		if running != nil {
-			// Its failure is not Refresh's answer; the end of ctx is.
-			if _, err := running.wait(ctx, "Refresh", name); err != nil && ctx.Err() != nil {
-				return nil, err
-			}
-			continue
+		// The running fetch's failure is not Refresh's answer; ctx's end is.
+		if _, err := running.wait(ctx, "Refresh", name); err != nil && ctx.Err() != nil {
+			return nil, err
 		}
-		c.stats.misses.Add(1)
-		c.observe(CacheEvent{Kind: CacheMiss, Name: key.name, Stage: key.stage})
-		until, _ := ctx.Deadline()
-		go c.fetch(e, call, false, until)
-		return call.wait(ctx, "Refresh", name)
 	}
 }
 
@@ -340,6 +313,6 @@ func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	n := len(c.all)
 	c.mu.Unlock()
-	return CacheStats{Hits: c.stats.hits.Load(), Misses: c.stats.misses.Load(), Fetches: c.stats.fetches.Load(),
-		Errors: c.stats.errors.Load(), Stale: c.stats.stale.Load(), Evictions: c.stats.evictions.Load(), Entries: n}
+	return CacheStats{Hits: c.counts[CacheHit].Load(), Misses: c.counts[CacheMiss].Load(), Fetches: c.fetches.Load(),
+		Errors: c.fetchErrors.Load(), Stale: c.counts[CacheStale].Load(), Evictions: c.counts[CacheEvict].Load(), Entries: n}
 }

@@ -19,8 +19,6 @@ type fetchCall struct {
 	last atomic.Pointer[error] // the latest failed attempt's error, while the fetch goes on
 }
 
-// wait returns the call's result, or, when ctx ends first, an error that
-// names the operation and wraps ctx's error and the last failure so far.
 func (f *fetchCall) wait(ctx context.Context, op, name string) (*GetSecretValueOutput, error) {
 	select {
 	case <-f.done:
@@ -64,9 +62,8 @@ func (nopObserver) StartCall(ctx context.Context, _ CallInfo) context.Context { 
 func (nopObserver) ObserveAttempt(context.Context, AttemptInfo)               {}
 func (nopObserver) EndCall(context.Context, CallInfo, error)                  {}
 
-// callersError returns err for one caller: an *APIError is copied, since
-// the cache hands one error to every caller of a fetch, and one of them
-// could change it under errors.As for all the others.
+// callersError copies an *APIError: the cache hands one error to every
+// caller of a fetch, and one could change it under errors.As for the rest.
 func callersError(err error) error {
 	if ae, ok := err.(*APIError); ok {
 		cp := *ae
@@ -75,9 +72,8 @@ func callersError(err error) error {
 	return err
 }
 
-// startFetch makes e's fetch; c.mu is held and the cache open. The caller
-// runs it (go c.fetch, or a Preload batch) once it has told the Observer
-// why, so that the fetch's event comes after that one.
+// startFetch makes e's fetch, which the caller runs once it has told the
+// Observer why; c.mu is held and the cache open.
 func (c *Cache) startFetch(e *entry) *fetchCall {
 	call := &fetchCall{done: make(chan struct{})}
 	e.call.Store(call)
@@ -87,7 +83,7 @@ func (c *Cache) startFetch(e *entry) *fetchCall {
 
 // fetch runs call; until is the deadline of the caller who asked.
 func (c *Cache) fetch(e *entry, call *fetchCall, background bool, until time.Time) {
-	c.stats.fetches.Add(1)
+	c.fetches.Add(1)
 	// FetchTimeout keeps a hung fetch from holding its entry for ever; it
 	// never cuts off the caller who is waiting for this one.
 	ctx, cancel := context.WithTimeout(c.ctx, max(c.opts.FetchTimeout, time.Until(until)))
@@ -105,8 +101,6 @@ func (c *Cache) fetch(e *entry, call *fetchCall, background bool, until time.Tim
 	c.finish(e, call, out, err, background)
 }
 
-// finish stores a fetch's outcome in e, tells the callbacks and wakes the
-// callers waiting for call.
 func (c *Cache) finish(e *entry, call *fetchCall, out *GetSecretValueOutput, err error, background bool) {
 	defer c.wg.Done()
 	if err != nil && c.ctx.Err() != nil {
@@ -115,7 +109,7 @@ func (c *Cache) finish(e *entry, call *fetchCall, out *GetSecretValueOutput, err
 	c.mu.Lock()
 	prev := e.state.Load()
 	if !c.closed.Load() && e.index >= 0 {
-		now := c.now()
+		now := c.opts.Clock()
 		e.state.Store(c.settle(e, prev, out, err, now))
 		c.schedule(e, now)
 	}
@@ -145,7 +139,7 @@ func (c *Cache) settle(e *entry, prev *entryState, out *GetSecretValueOutput, er
 		e.failures = 0
 		return &entryState{notFound: err, expires: now.Add(c.opts.NegativeTTL)}
 	}
-	c.stats.errors.Add(1)
+	c.fetchErrors.Add(1)
 	e.failures++
 	next := &entryState{}
 	if prev != nil {
@@ -155,8 +149,7 @@ func (c *Cache) settle(e *entry, prev *entryState, out *GetSecretValueOutput, er
 	return next
 }
 
-// schedule sets e's RefreshInterval timer after a fetch: the interval,
-// jittered, or after a failure the backoff. c.mu is held.
+// schedule sets e's RefreshInterval timer after a fetch; c.mu is held.
 func (c *Cache) schedule(e *entry, now time.Time) {
 	e.stopTimer()
 	s := e.state.Load()
@@ -170,8 +163,8 @@ func (c *Cache) schedule(e *entry, now time.Time) {
 	e.timer = c.afterFunc(d, func() { c.refreshDue(e) })
 }
 
-// refreshDue starts e's RefreshInterval fetch, unless a fetch runs (its
-// end sets the next timer) or e is gone.
+// refreshDue starts e's RefreshInterval fetch, unless one runs (its end
+// sets the next timer) or e is gone.
 func (c *Cache) refreshDue(e *entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -180,20 +173,14 @@ func (c *Cache) refreshDue(e *entry) {
 	}
 }
 
-// jitter spreads d uniformly over [0.9d, 1.1d).
 func (c *Cache) jitter(d time.Duration) time.Duration {
 	return d - d/10 + time.Duration(c.rand()*float64(d/5))
 }
 
 // retryDelay is how long after the failures-th failed fetch in a row no
-// background fetch starts: from 1s, doubling, at most a minute, jittered
-// within [d/2, d); at least the service's RetryAfter, taken as at most an
-// hour.
+// background fetch starts.
 func (c *Cache) retryDelay(failures int, err error) time.Duration {
-	d := time.Minute
-	if failures <= 6 { // 1s << 6 is past the minute
-		d = min(time.Second<<(failures-1), time.Minute)
-	}
+	d := min(time.Second<<min(failures-1, 6), time.Minute)
 	d = d/2 + time.Duration(c.rand()*float64(d/2))
 	var ae *APIError
 	if errors.As(err, &ae) && ae.RetryAfter > d {
@@ -202,19 +189,17 @@ func (c *Cache) retryDelay(failures int, err error) time.Duration {
 	return d
 }
 
-// Preload loads the ACSCurrent value of each named secret (a name given
-// twice counts once) with [Client.BatchGetSecretValue], 20 names a
-// request, on the caller's goroutine and within ctx: one request instead
-// of 20 at a service's start. A value loaded counts as a fetch (its TTL
-// starts; OnChange may fire). A Get of one of the names meanwhile waits
-// for Preload, and a name already being fetched is waited for. Given more
-// names than MaxEntries, the last ones stay.
+// Preload loads the ACSCurrent value of each named secret with
+// [Client.BatchGetSecretValue], 20 names a request, on the caller's
+// goroutine: a fetch for each, which a Get meanwhile waits for; a name
+// already being fetched is waited for. Given more names than MaxEntries,
+// the last ones stay.
 //
 // It returns nil when every name loaded, else [errors.Join] of a
-// [BatchError] per failed name, each matching the classes GetSecretValue's
-// errors match ([ErrSecretNotFound], ...); a request that fails as a whole
-// fails each of its names. An empty name fails before anything is sent
-// ([ErrInvalidInput]); after Close, [ErrCacheClosed].
+// [BatchError] per failed name, matching what GetSecretValue's errors match
+// ([ErrSecretNotFound], ...); a request that fails fails each of its names.
+// An empty name fails before anything is sent ([ErrInvalidInput]); after
+// Close, [ErrCacheClosed].
 func (c *Cache) Preload(ctx context.Context, names ...string) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -266,20 +251,17 @@ func (c *Cache) Preload(ctx context.Context, names ...string) error {
 	return errors.Join(errs...)
 }
 
-// pending is an entry Preload waits on, with its fetch.
 type pending struct {
 	e    *entry
 	call *fetchCall
 }
 
-// preloadBatch reads up to 20 entries with one request and finishes their
-// fetches; it returns the failures.
 func (c *Cache) preloadBatch(ctx context.Context, batch []pending) []error {
 	in := &BatchGetSecretValueInput{Secrets: make([]BatchSecret, len(batch))}
 	for i, p := range batch {
 		in.Secrets[i] = BatchSecret{SecretName: p.e.key.name}
 	}
-	c.stats.fetches.Add(1)
+	c.fetches.Add(1)
 	out, err := c.batchFn(ctx, in)
 	var errs []error
 	for _, p := range batch {
@@ -292,8 +274,8 @@ func (c *Cache) preloadBatch(ctx context.Context, batch []pending) []error {
 	return errs
 }
 
-// batchAnswer returns the value or the error a batch answered for name;
-// err is the request's own error, which fails every name.
+// batchAnswer is what a batch answered for name; err, the request's own
+// error, fails every name.
 func batchAnswer(out *BatchGetSecretValueOutput, err error, name string) (*GetSecretValueOutput, error) {
 	if err != nil {
 		return nil, err
@@ -312,8 +294,7 @@ func batchAnswer(out *BatchGetSecretValueOutput, err error, name string) (*GetSe
 }
 
 // answers reports whether an item named got answers the secret asked for:
-// the same name, or the name within the ARN asked for
-// (acs:kms:<region>:<account>:secret/<name>), which KMS may answer by name.
+// KMS may answer an ARN (acs:kms:<region>:<account>:secret/<name>) by name.
 func answers(asked, got string) bool {
 	return got == asked || got != "" && strings.HasSuffix(asked, ":secret/"+got)
 }

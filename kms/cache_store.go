@@ -33,7 +33,6 @@ type entryState struct {
 	retryAt    time.Time             // after a failure: no background fetch before this
 }
 
-// copyOutput returns o for one caller, with its slice and map copied.
 func copyOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
 	cp := *o
 	cp.VersionStages = slices.Clone(o.VersionStages)
@@ -50,8 +49,8 @@ func (c *Cache) touch(e *entry) {
 	}
 }
 
-// acquire returns key's entry, inserting it if needed, with the entries
-// evicted to make room; c.mu is held.
+// acquire returns key's entry, inserted if need be, and those evicted to
+// make room; c.mu is held.
 func (c *Cache) acquire(key cacheKey) (*entry, []*entry) {
 	if v, ok := c.entries.Load(key); ok {
 		return v.(*entry), nil
@@ -68,16 +67,13 @@ func (c *Cache) acquire(key cacheKey) (*entry, []*entry) {
 		c.remove(old)
 		evicted = append(evicted, old)
 	}
-	c.stats.evictions.Add(int64(len(evicted)))
 	return e, evicted
 }
 
-// evictionDraws is how many entries an eviction compares.
 const evictionDraws = 5
 
-// victim returns the least recently used of a few entries other than keep,
-// drawn at random (all of them when there are few); c.mu is held and the
-// cache holds at least two entries.
+// victim returns the least recently used of a few random entries other than
+// keep (of all, when there are few); c.mu is held.
 func (c *Cache) victim(keep *entry) *entry {
 	var oldest *entry
 	consider := func(e *entry) {
@@ -101,7 +97,7 @@ func (c *Cache) victim(keep *entry) *entry {
 }
 
 // remove drops e, moving the last entry into its place; c.mu is held. A
-// fetch still running for e ends normally, but what it stores is not found.
+// fetch running for e ends, but stores nothing.
 func (c *Cache) remove(e *entry) {
 	last := len(c.all) - 1
 	moved := c.all[last]
@@ -114,9 +110,8 @@ func (c *Cache) remove(e *entry) {
 	e.stopTimer()
 }
 
-// removeName drops the entries of name, all but stage keep ("" keeps
-// none); c.mu is held. It looks at every entry: it serves Invalidate and
-// Refresh, which rotation hooks call, not every read.
+// removeName drops name's entries but stage keep; c.mu is held. Scanning
+// them all is fine for Invalidate and Refresh, which are rare.
 func (c *Cache) removeName(name, keep string) {
 	for i := len(c.all) - 1; i >= 0; i-- {
 		if e := c.all[i]; e.key.name == name && e.key.stage != keep {
@@ -125,7 +120,6 @@ func (c *Cache) removeName(name, keep string) {
 	}
 }
 
-// stopTimer stops e's RefreshInterval timer; Cache.mu is held.
 func (e *entry) stopTimer() {
 	if e.timer != nil {
 		e.timer()
@@ -133,10 +127,9 @@ func (e *entry) stopTimer() {
 	}
 }
 
-// CacheObserver is told what a [Cache] does ([CacheOptions].Observer), by
-// secret name and stage, never with a value. It is called on the goroutine
-// where the event happens (see [Cache]), so it must be safe for concurrent
-// use and quick.
+// CacheObserver is told what a [Cache] does, by secret name and stage,
+// never with a value, on the goroutine where it happens (see [Cache]): it
+// must be safe for concurrent use and quick.
 type CacheObserver interface {
 	ObserveCache(e CacheEvent)
 }
@@ -175,7 +168,9 @@ func (k CacheEventKind) String() string {
 	return cacheEventNames[k]
 }
 
+// observe counts ev and tells the Observer.
 func (c *Cache) observe(ev CacheEvent) {
+	c.counts[ev.Kind].Add(1)
 	if c.opts.Observer != nil {
 		defer c.recovered("Observer", cacheKey{ev.Name, ev.Stage})
 		c.opts.Observer.ObserveCache(ev)
@@ -202,9 +197,8 @@ func (c *Cache) refreshFailed(key cacheKey, err error) {
 	}
 }
 
-// recovered, deferred around a callback, stops its panic and reports it:
-// an OnChange panic to OnRefreshError when set, the others to the client's
-// logger. The panic's value is left out: it may hold a secret.
+// recovered, deferred around a callback, reports its panic, without the
+// value, which may hold a secret.
 func (c *Cache) recovered(callback string, key cacheKey) {
 	if recover() == nil {
 		return
