@@ -189,11 +189,12 @@ func (c *Cache) retryDelay(failures int, err error) time.Duration {
 	return d
 }
 
-// Preload loads the ACSCurrent value of each named secret with
-// [Client.BatchGetSecretValue], 20 names a request, on the caller's
-// goroutine: a fetch for each, which a Get meanwhile waits for; a name
-// already being fetched is waited for. Given more names than MaxEntries,
-// the last ones stay.
+// Preload loads the ACSCurrent value of each named secret (a name given
+// twice counts once) with [Client.BatchGetSecretValue], 20 names a request,
+// on the caller's goroutine and within ctx. Each value loaded counts as a
+// fetch (its TTL starts; OnChange may fire), which a Get meanwhile waits
+// for; a name already being fetched is waited for. Given more names than
+// MaxEntries, the last ones stay.
 //
 // It returns nil when every name loaded, else [errors.Join] of a
 // [BatchError] per failed name, matching what GetSecretValue's errors match
