@@ -168,6 +168,26 @@ func (k CacheEventKind) String() string {
 	return cacheEventNames[k]
 }
 
+// CacheStats counts what a [Cache] did since it was built.
+type CacheStats struct {
+	Hits      int64 // served from memory within the TTL (including cached not-found)
+	Misses    int64 // callers who waited for a fetch
+	Fetches   int64 // requests to KMS (a foreground one may retry inside the client; a Preload batch counts once)
+	Errors    int64 // fetches that failed (not counting not-found)
+	Stale     int64 // values served past expiry under MaxStale
+	Evictions int64 // entries dropped for MaxEntries
+	Entries   int   // entries held now
+}
+
+// Stats returns the counters, and the entries held.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	n := len(c.all)
+	c.mu.Unlock()
+	return CacheStats{Hits: c.counts[CacheHit].Load(), Misses: c.counts[CacheMiss].Load(), Fetches: c.fetches.Load(),
+		Errors: c.fetchErrors.Load(), Stale: c.counts[CacheStale].Load(), Evictions: c.counts[CacheEvict].Load(), Entries: n}
+}
+
 // observe counts ev and tells the Observer.
 func (c *Cache) observe(ev CacheEvent) {
 	c.counts[ev.Kind].Add(1)
