@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"slices"
+	"strings"
+	"sync/atomic"
 	"time"
-
-	"github.com/alisecret/alisecret-go/signer"
 )
 
 // fetchCall is one fetch for an entry, which every caller who needs it
@@ -16,24 +16,17 @@ type fetchCall struct {
 	done chan struct{}
 	out  *GetSecretValueOutput // set before done is closed
 	err  error
-
-	mu   sync.Mutex
-	last error // the latest failed attempt's error, while the fetch goes on
+	last atomic.Pointer[error] // the latest failed attempt's error, while the fetch goes on
 }
 
-// wait returns the call's result, or, when ctx ends first, an error that
-// names the operation and wraps ctx's error and the last failure so far.
 func (f *fetchCall) wait(ctx context.Context, op, name string) (*GetSecretValueOutput, error) {
 	select {
 	case <-f.done:
 	case <-ctx.Done():
-		f.mu.Lock()
-		last := f.last
-		f.mu.Unlock()
-		if last == nil {
-			return nil, fmt.Errorf("kms Cache.%s %q: %w", op, name, ctx.Err())
+		if last := f.last.Load(); last != nil {
+			return nil, fmt.Errorf("kms Cache.%s %q: %w (last error: %w)", op, name, ctx.Err(), callersError(*last))
 		}
-		return nil, fmt.Errorf("kms Cache.%s %q: %w (last error: %w)", op, name, ctx.Err(), callersError(last))
+		return nil, fmt.Errorf("kms Cache.%s %q: %w", op, name, ctx.Err())
 	}
 	if f.err != nil {
 		return nil, callersError(f.err)
@@ -41,43 +34,36 @@ func (f *fetchCall) wait(ctx context.Context, op, name string) (*GetSecretValueO
 	return copyOutput(f.out), nil
 }
 
-// record is a per-call option that puts the fetch in front of the
-// client's Observer (kept) to learn why each attempt failed.
-func (f *fetchCall) record(o *Options) { o.Observer = attemptRecorder{next: o.Observer, call: f} }
-
-type attemptRecorder struct {
-	next Observer
-	call *fetchCall
+// record is a per-call option that puts the fetch in front of the client's
+// Observer, to learn why each attempt failed.
+func (f *fetchCall) record(o *Options) {
+	next := o.Observer
+	if next == nil {
+		next = nopObserver{}
+	}
+	o.Observer = attemptRecorder{next, f}
 }
 
-func (r attemptRecorder) StartCall(ctx context.Context, ci CallInfo) context.Context {
-	if r.next != nil {
-		return r.next.StartCall(ctx, ci)
-	}
-	return ctx
+type attemptRecorder struct {
+	Observer
+	call *fetchCall
 }
 
 func (r attemptRecorder) ObserveAttempt(ctx context.Context, a AttemptInfo) {
 	if a.Err != nil {
-		r.call.mu.Lock()
-		r.call.last = a.Err
-		r.call.mu.Unlock()
+		r.call.last.Store(&a.Err)
 	}
-	if r.next != nil {
-		r.next.ObserveAttempt(ctx, a)
-	}
+	r.Observer.ObserveAttempt(ctx, a)
 }
 
-func (r attemptRecorder) EndCall(ctx context.Context, ci CallInfo, err error) {
-	if r.next != nil {
-		r.next.EndCall(ctx, ci, err)
-	}
-}
+type nopObserver struct{}
 
-// callersError returns err for one caller: an *APIError (the error of
-// every answer from KMS) is copied, since an error the cache holds or hands
-// to every caller waiting for a fetch is otherwise one object, which a
-// caller could change under errors.As for all the others.
+func (nopObserver) StartCall(ctx context.Context, _ CallInfo) context.Context { return ctx }
+func (nopObserver) ObserveAttempt(context.Context, AttemptInfo)               {}
+func (nopObserver) EndCall(context.Context, CallInfo, error)                  {}
+
+// callersError copies an *APIError: the cache hands one error to every
+// caller of a fetch, and one could change it under errors.As for the rest.
 func callersError(err error) error {
 	if ae, ok := err.(*APIError); ok {
 		cp := *ae
@@ -86,29 +72,8 @@ func callersError(err error) error {
 	return err
 }
 
-// Retry delays after a failed fetch: from cacheRetryBase, doubling per
-// failure in a row, capped at cacheRetryCap, jittered within [d/2, d).
-const (
-	cacheRetryBase = time.Second
-	cacheRetryCap  = time.Minute
-	// A retry-after above this (a broken header) is taken as this.
-	cacheRetryAfterCap = time.Hour
-)
-
-// oneAttempt makes a background fetch a single request: a cache serving
-// a value must not add its client's retries to a struggling service.
-func oneAttempt(o *Options) { o.RetryMaxAttempts = 1 }
-
-// deadline is ctx's deadline, zero without one.
-func deadline(ctx context.Context) time.Time {
-	d, _ := ctx.Deadline()
-	return d
-}
-
-// startFetch makes call e's fetch, which the caller then runs with
-// go c.fetch once it has told the Observer why (a miss, a hit that found
-// the value due), so that the fetch's event comes after that one; c.mu is
-// held and the cache is open.
+// startFetch makes e's fetch, which the caller runs once it has told the
+// Observer why; c.mu is held and the cache open.
 func (c *Cache) startFetch(e *entry) *fetchCall {
 	call := &fetchCall{done: make(chan struct{})}
 	e.call.Store(call)
@@ -118,33 +83,33 @@ func (c *Cache) startFetch(e *entry) *fetchCall {
 
 // fetch runs call; until is the deadline of the caller who asked.
 func (c *Cache) fetch(e *entry, call *fetchCall, background bool, until time.Time) {
-	defer c.wg.Done()
-	c.stats.fetches.Add(1)
+	c.fetches.Add(1)
 	// FetchTimeout keeps a hung fetch from holding its entry for ever; it
 	// never cuts off the caller who is waiting for this one.
 	ctx, cancel := context.WithTimeout(c.ctx, max(c.opts.FetchTimeout, time.Until(until)))
 	optFns := []func(*Options){call.record}
 	if background {
-		optFns = append(optFns, oneAttempt)
+		// One request: a cache serving a value must not add its client's
+		// retries to a struggling service.
+		optFns = append(optFns, func(o *Options) { o.RetryMaxAttempts = 1 })
 	}
 	out, err := c.fetchFn(ctx, &GetSecretValueInput{SecretName: e.key.name, VersionStage: e.key.stage}, optFns...)
 	cancel()
-	switch {
-	case err != nil && c.ctx.Err() != nil:
-		err = ErrCacheClosed
-	case err == nil && out == nil:
+	if err == nil && out == nil {
 		err = errors.New("kms: cache fetch returned no value")
 	}
 	c.finish(e, call, out, err, background)
 }
 
-// finish stores the outcome of a fetch in e, tells the callbacks and
-// wakes the callers waiting for call.
 func (c *Cache) finish(e *entry, call *fetchCall, out *GetSecretValueOutput, err error, background bool) {
+	defer c.wg.Done()
+	if err != nil && c.ctx.Err() != nil {
+		err = ErrCacheClosed
+	}
 	c.mu.Lock()
 	prev := e.state.Load()
 	if !c.closed.Load() && e.index >= 0 {
-		now := c.now()
+		now := c.opts.Clock()
 		e.state.Store(c.settle(e, prev, out, err, now))
 		c.schedule(e, now)
 	}
@@ -174,7 +139,7 @@ func (c *Cache) settle(e *entry, prev *entryState, out *GetSecretValueOutput, er
 		e.failures = 0
 		return &entryState{notFound: err, expires: now.Add(c.opts.NegativeTTL)}
 	}
-	c.stats.errors.Add(1)
+	c.fetchErrors.Add(1)
 	e.failures++
 	next := &entryState{}
 	if prev != nil {
@@ -184,9 +149,7 @@ func (c *Cache) settle(e *entry, prev *entryState, out *GetSecretValueOutput, er
 	return next
 }
 
-// schedule sets e's RefreshInterval timer after a fetch: the interval,
-// jittered, or after a failure the backoff settle chose. An entry holding
-// no value gets none. c.mu is held.
+// schedule sets e's RefreshInterval timer after a fetch; c.mu is held.
 func (c *Cache) schedule(e *entry, now time.Time) {
 	e.stopTimer()
 	s := e.state.Load()
@@ -200,8 +163,8 @@ func (c *Cache) schedule(e *entry, now time.Time) {
 	e.timer = c.afterFunc(d, func() { c.refreshDue(e) })
 }
 
-// refreshDue starts e's RefreshInterval fetch, unless a fetch runs (its
-// end sets the next timer) or e is gone.
+// refreshDue starts e's RefreshInterval fetch, unless one runs (its end
+// sets the next timer) or e is gone.
 func (c *Cache) refreshDue(e *entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -210,23 +173,129 @@ func (c *Cache) refreshDue(e *entry) {
 	}
 }
 
-// jitter spreads d uniformly over [0.9d, 1.1d).
 func (c *Cache) jitter(d time.Duration) time.Duration {
 	return d - d/10 + time.Duration(c.rand()*float64(d/5))
 }
 
 // retryDelay is how long after the failures-th failed fetch in a row no
-// background fetch starts: growing, jittered, and at least the wait the
-// service asked for (up to an hour).
+// background fetch starts.
 func (c *Cache) retryDelay(failures int, err error) time.Duration {
-	d := cacheRetryCap
-	if failures <= 6 { // 1s << 6 is past the cap
-		d = min(cacheRetryBase<<(failures-1), cacheRetryCap)
-	}
+	d := min(time.Second<<min(failures-1, 6), time.Minute)
 	d = d/2 + time.Duration(c.rand()*float64(d/2))
-	var ae *signer.APIError
+	var ae *APIError
 	if errors.As(err, &ae) && ae.RetryAfter > d {
-		d = min(ae.RetryAfter, cacheRetryAfterCap)
+		d = min(ae.RetryAfter, time.Hour)
 	}
 	return d
+}
+
+// Preload loads the ACSCurrent value of each named secret (a name given
+// twice counts once) with [Client.BatchGetSecretValue], 20 names a request,
+// on the caller's goroutine and within ctx. Each value loaded counts as a
+// fetch (its TTL starts; OnChange may fire), which a Get meanwhile waits
+// for; a name already being fetched is waited for. Given more names than
+// MaxEntries, the last ones stay.
+//
+// It returns nil when every name loaded, else [errors.Join] of a
+// [BatchError] per failed name, matching what GetSecretValue's errors match
+// ([ErrSecretNotFound], ...); a request that fails fails each of its names.
+// An empty name fails before anything is sent ([ErrInvalidInput]); after
+// Close, [ErrCacheClosed].
+func (c *Cache) Preload(ctx context.Context, names ...string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	for i, name := range names {
+		if name == "" {
+			return invalid("Cache.Preload", fmt.Sprintf("names[%d] is empty", i))
+		}
+	}
+	c.mu.Lock()
+	if c.closed.Load() {
+		c.mu.Unlock()
+		return ErrCacheClosed
+	}
+	c.wg.Add(1)
+	defer c.wg.Done()
+	var mine, others []pending
+	var evicted []*entry
+	seen := map[string]bool{}
+	for _, name := range names {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		e, ev := c.acquire(cacheKey{name, stageCurrent})
+		evicted = append(evicted, ev...)
+		if call := e.call.Load(); call != nil {
+			others = append(others, pending{e, call})
+		} else {
+			mine = append(mine, pending{e, c.startFetch(e)})
+		}
+	}
+	c.mu.Unlock()
+	c.observeEvicted(evicted)
+
+	// Close ends the requests as it ends fetches.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(c.ctx, cancel)()
+	var errs []error
+	for batch := range slices.Chunk(mine, MaxBatchSecrets) {
+		errs = append(errs, c.preloadBatch(ctx, batch)...)
+	}
+	for _, p := range others {
+		if _, err := p.call.wait(ctx, "Preload", p.e.key.name); err != nil {
+			errs = append(errs, BatchError{SecretName: p.e.key.name, Err: err})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type pending struct {
+	e    *entry
+	call *fetchCall
+}
+
+func (c *Cache) preloadBatch(ctx context.Context, batch []pending) []error {
+	in := &BatchGetSecretValueInput{Secrets: make([]BatchSecret, len(batch))}
+	for i, p := range batch {
+		in.Secrets[i] = BatchSecret{SecretName: p.e.key.name}
+	}
+	c.fetches.Add(1)
+	out, err := c.batchFn(ctx, in)
+	var errs []error
+	for _, p := range batch {
+		v, ferr := batchAnswer(out, err, p.e.key.name)
+		c.finish(p.e, p.call, v, ferr, false)
+		if p.call.err != nil { // as finish settled it
+			errs = append(errs, BatchError{SecretName: p.e.key.name, Err: callersError(p.call.err)})
+		}
+	}
+	return errs
+}
+
+// batchAnswer is what a batch answered for name; err, the request's own
+// error, fails every name.
+func batchAnswer(out *BatchGetSecretValueOutput, err error, name string) (*GetSecretValueOutput, error) {
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range out.SecretValues {
+		if answers(name, v.SecretName) {
+			return &v, nil
+		}
+	}
+	for _, be := range out.Errors {
+		if answers(name, be.SecretName) {
+			return nil, be.Err
+		}
+	}
+	return nil, fmt.Errorf("kms BatchGetSecretValue: the answer has neither a value nor an error for %q", name)
+}
+
+// answers reports whether an item named got answers the secret asked for:
+// KMS may answer an ARN (acs:kms:<region>:<account>:secret/<name>) by name.
+func answers(asked, got string) bool {
+	return got == asked || got != "" && strings.HasSuffix(asked, ":secret/"+got)
 }

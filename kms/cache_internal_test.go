@@ -56,7 +56,7 @@ func TestCacheMissServesWhatTheLockFinds(t *testing.T) {
 			}
 			assert.Equal(t, tc.background, fetches, "fetches")
 			assert.Equal(t, tc.background, background, "all of them in the background")
-			assert.Zero(t, c.stats.misses.Load(), "nobody waited")
+			assert.Zero(t, c.counts[CacheMiss].Load(), "nobody waited")
 		})
 	}
 }

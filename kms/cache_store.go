@@ -1,6 +1,8 @@
 package kms
 
 import (
+	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"sync/atomic"
@@ -31,7 +33,6 @@ type entryState struct {
 	retryAt    time.Time             // after a failure: no background fetch before this
 }
 
-// copyOutput returns o for one caller, with its slice and map copied.
 func copyOutput(o *GetSecretValueOutput) *GetSecretValueOutput {
 	cp := *o
 	cp.VersionStages = slices.Clone(o.VersionStages)
@@ -48,8 +49,8 @@ func (c *Cache) touch(e *entry) {
 	}
 }
 
-// acquire returns key's entry, inserting it if needed, with the entries
-// evicted to make room; c.mu is held.
+// acquire returns key's entry, inserted if need be, and those evicted to
+// make room; c.mu is held.
 func (c *Cache) acquire(key cacheKey) (*entry, []*entry) {
 	if v, ok := c.entries.Load(key); ok {
 		return v.(*entry), nil
@@ -66,16 +67,13 @@ func (c *Cache) acquire(key cacheKey) (*entry, []*entry) {
 		c.remove(old)
 		evicted = append(evicted, old)
 	}
-	c.stats.evictions.Add(int64(len(evicted)))
 	return e, evicted
 }
 
-// evictionDraws is how many entries an eviction compares.
 const evictionDraws = 5
 
-// victim returns the least recently used of a few entries other than keep,
-// drawn at random (all of them when there are few); c.mu is held and the
-// cache holds at least two entries.
+// victim returns the least recently used of a few random entries other than
+// keep (of all, when there are few); c.mu is held.
 func (c *Cache) victim(keep *entry) *entry {
 	var oldest *entry
 	consider := func(e *entry) {
@@ -98,11 +96,11 @@ func (c *Cache) victim(keep *entry) *entry {
 	return oldest
 }
 
-// remove drops e; c.mu is held. A fetch still running for it ends
-// normally, but what it stores is no longer found.
+// remove drops e, moving the last entry into its place; c.mu is held. A
+// fetch running for e ends, but stores nothing.
 func (c *Cache) remove(e *entry) {
 	last := len(c.all) - 1
-	moved := c.all[last] // fills e's place
+	moved := c.all[last]
 	c.all[e.index] = moved
 	moved.index = e.index
 	c.all[last] = nil
@@ -112,9 +110,8 @@ func (c *Cache) remove(e *entry) {
 	e.stopTimer()
 }
 
-// removeName drops the entries of name, all but stage keep ("" keeps
-// none); c.mu is held. It looks at every entry: it serves Invalidate and
-// Refresh, which rotation hooks call, not every read.
+// removeName drops name's entries but stage keep; c.mu is held. Scanning
+// them all is fine for Invalidate and Refresh, which are rare.
 func (c *Cache) removeName(name, keep string) {
 	for i := len(c.all) - 1; i >= 0; i-- {
 		if e := c.all[i]; e.key.name == name && e.key.stage != keep {
@@ -123,10 +120,117 @@ func (c *Cache) removeName(name, keep string) {
 	}
 }
 
-// stopTimer stops e's RefreshInterval timer; Cache.mu is held.
 func (e *entry) stopTimer() {
 	if e.timer != nil {
 		e.timer()
 		e.timer = nil
 	}
+}
+
+// CacheObserver is told what a [Cache] does, by secret name and stage,
+// never with a value, on the goroutine where it happens (see [Cache]): it
+// must be safe for concurrent use and quick.
+type CacheObserver interface {
+	ObserveCache(e CacheEvent)
+}
+
+// CacheEvent is one thing a Cache did.
+type CacheEvent struct {
+	Kind  CacheEventKind
+	Name  string // the secret's name
+	Stage string // the version stage, "ACSCurrent" for Get
+	// Err is, for CacheRefresh, the fetch's failure; nil if it fetched a value.
+	Err error
+	// Background is, for CacheRefresh, whether no caller waited for the fetch.
+	Background bool
+}
+
+// CacheEventKind says what a CacheEvent is.
+type CacheEventKind int
+
+// The kinds of CacheEvent.
+const (
+	CacheHit     CacheEventKind = iota + 1 // served from memory within the TTL (a cached not-found too)
+	CacheMiss                              // a caller waited for a fetch
+	CacheStale                             // served past expiry, under MaxStale
+	CacheRefresh                           // a fetch ended; Err is its outcome
+	CacheEvict                             // an entry dropped for MaxEntries
+)
+
+var cacheEventNames = [...]string{CacheHit: "hit", CacheMiss: "miss", CacheStale: "stale", CacheRefresh: "refresh", CacheEvict: "evict"}
+
+// String returns "hit", "miss", "stale", "refresh" or "evict", and
+// "unknown" for any other value.
+func (k CacheEventKind) String() string {
+	if k < CacheHit || int(k) >= len(cacheEventNames) {
+		return "unknown"
+	}
+	return cacheEventNames[k]
+}
+
+// CacheStats counts what a [Cache] did since it was built.
+type CacheStats struct {
+	Hits      int64 // served from memory within the TTL (including cached not-found)
+	Misses    int64 // callers who waited for a fetch
+	Fetches   int64 // requests to KMS (a foreground one may retry inside the client; a Preload batch counts once)
+	Errors    int64 // fetches that failed (not counting not-found)
+	Stale     int64 // values served past expiry under MaxStale
+	Evictions int64 // entries dropped for MaxEntries
+	Entries   int   // entries held now
+}
+
+// Stats returns the counters, and the entries held.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	n := len(c.all)
+	c.mu.Unlock()
+	return CacheStats{Hits: c.counts[CacheHit].Load(), Misses: c.counts[CacheMiss].Load(), Fetches: c.fetches.Load(),
+		Errors: c.fetchErrors.Load(), Stale: c.counts[CacheStale].Load(), Evictions: c.counts[CacheEvict].Load(), Entries: n}
+}
+
+// observe counts ev and tells the Observer.
+func (c *Cache) observe(ev CacheEvent) {
+	c.counts[ev.Kind].Add(1)
+	if c.opts.Observer != nil {
+		defer c.recovered("Observer", cacheKey{ev.Name, ev.Stage})
+		c.opts.Observer.ObserveCache(ev)
+	}
+}
+
+func (c *Cache) observeEvicted(evicted []*entry) {
+	for _, e := range evicted {
+		c.observe(CacheEvent{Kind: CacheEvict, Name: e.key.name, Stage: e.key.stage})
+	}
+}
+
+func (c *Cache) changed(key cacheKey, prev, cur *GetSecretValueOutput) {
+	if c.opts.OnChange != nil {
+		defer c.recovered("OnChange", key)
+		c.opts.OnChange(key.name, key.stage, copyOutput(prev), copyOutput(cur))
+	}
+}
+
+func (c *Cache) refreshFailed(key cacheKey, err error) {
+	if c.opts.OnRefreshError != nil {
+		defer c.recovered("OnRefreshError", key)
+		c.opts.OnRefreshError(key.name, key.stage, callersError(err))
+	}
+}
+
+// recovered, deferred around a callback, reports its panic, without the
+// value, which may hold a secret.
+func (c *Cache) recovered(callback string, key cacheKey) {
+	if recover() == nil {
+		return
+	}
+	err := fmt.Errorf("kms Cache: %s panicked for secret %q (stage %s)", callback, key.name, key.stage)
+	if callback == "OnChange" && c.opts.OnRefreshError != nil {
+		c.refreshFailed(key, err)
+		return
+	}
+	logger := slog.Default()
+	if c.client != nil && c.client.opts.Logger != nil {
+		logger = c.client.opts.Logger
+	}
+	logger.Error(err.Error(), "secret_name", key.name, "stage", key.stage)
 }
