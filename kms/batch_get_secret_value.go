@@ -40,8 +40,8 @@ type BatchGetSecretValueOutput struct {
 
 // BatchError is the failure of one secret of a batch. Err is an *APIError
 // that matches the classes GetSecretValue's errors match
-// (ErrSecretNotFound, ErrAccessDenied, ...); BatchError itself matches
-// them too, through Unwrap.
+// ([ErrSecretNotFound], [ErrAccessDenied], ...), and so does BatchError,
+// through Unwrap.
 type BatchError struct {
 	SecretName string
 	Err        error
@@ -66,18 +66,16 @@ type batchQuery struct {
 	SecretsList string `url:"SecretsList"`
 }
 
-type batchErrorWire struct {
-	SecretName wire.String `json:"SecretName"`
-	Code       wire.String `json:"Code"`
-	Message    wire.String `json:"Message"`
-	HTTPStatus wire.Int64  `json:"HttpStatus"`
-	RequestID  wire.String `json:"RequestId"`
-}
-
 type batchGetSecretValueWire struct {
 	RequestID    wire.String                    `json:"RequestId"`
 	SecretValues *wire.List[getSecretValueWire] `json:"SecretValues"`
-	Errors       *wire.List[batchErrorWire]     `json:"Errors"`
+	Errors       *wire.List[struct {
+		SecretName wire.String `json:"SecretName"`
+		Code       wire.String `json:"Code"`
+		Message    wire.String `json:"Message"`
+		HTTPStatus wire.Int64  `json:"HttpStatus"`
+		RequestID  wire.String `json:"RequestId"`
+	}] `json:"Errors"`
 }
 
 func (w *batchGetSecretValueWire) missing() string {
@@ -114,19 +112,17 @@ func (in *BatchGetSecretValueInput) validate(op string) error {
 
 // BatchGetSecretValue reads up to 20 secret versions in one request. A
 // secret that cannot be read (not found, access denied) is not an error of
-// the call: it is listed in Errors, and the call returns nil. Only a
-// failure of the whole request (an error answer, a transport error) is an
-// error, retried as for every call.
+// the call but an entry of Errors; only a failure of the whole request is
+// an error, retried as for every call.
 //
 // With Options.InstanceEndpoint set, the batch is read from the instance
-// gateway with one GetSecretValue per secret, at most 4 at a time, into
-// the same output: no document says an instance serves the batch. Errors
-// then holds the error GetSecretValue returned for each secret that
-// failed, whatever it was.
+// gateway with one GetSecretValue per secret, at most 4 at a time (no
+// document says an instance serves the batch); Errors then holds the
+// error GetSecretValue returned for each secret that failed.
 //
 // Errors: a nil input, no secrets, more than 20, an empty SecretName or a
 // version asked for twice fails before anything is sent
-// (signer.ErrInvalidInput, naming the field).
+// ([signer.ErrInvalidInput], naming the field).
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-batchgetsecretvalue
 func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValueInput, optFns ...func(*Options)) (*BatchGetSecretValueOutput, error) {
@@ -155,48 +151,37 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 	if err != nil { // strings only: always marshals
 		return nil, invalid(op, "BatchGetSecretValueInput.Secrets: "+err.Error())
 	}
-	resp, err := c.call(ctx, op, &batchQuery{SecretsList: string(b)}, optFns)
+	var w batchGetSecretValueWire
+	resp, err := c.call(ctx, op, &batchQuery{SecretsList: string(b)}, &w, optFns)
 	if err != nil {
 		return nil, err
 	}
-	var w batchGetSecretValueWire
-	if err := decode(op, resp, &w); err != nil {
-		return nil, err
-	}
-	return w.output(requestID(w.RequestID, resp)), nil
-}
-
-// output converts the document; reqID is the batch's request id.
-func (w *batchGetSecretValueWire) output(reqID string) *BatchGetSecretValueOutput {
-	out := &BatchGetSecretValueOutput{RequestID: reqID}
+	out := &BatchGetSecretValueOutput{RequestID: requestID(w.RequestID, resp)}
 	if w.SecretValues != nil {
 		out.SecretValues = make([]GetSecretValueOutput, 0, len(*w.SecretValues))
-		for i := range *w.SecretValues {
-			v := (*w.SecretValues)[i].output()
-			v.RequestID = cmp.Or(v.RequestID, reqID)
-			out.SecretValues = append(out.SecretValues, *v)
+		for _, v := range *w.SecretValues {
+			value := v.output()
+			value.RequestID = cmp.Or(value.RequestID, out.RequestID)
+			out.SecretValues = append(out.SecretValues, *value)
 		}
 	}
 	if w.Errors != nil {
 		for _, e := range *w.Errors {
 			out.Errors = append(out.Errors, BatchError{SecretName: string(e.SecretName), Err: &APIError{
-				Service: service.Name, Operation: "BatchGetSecretValue", StatusCode: int(e.HTTPStatus),
-				Code: string(e.Code), Message: string(e.Message), RequestID: cmp.Or(string(e.RequestID), reqID),
+				Service: service.Name, Operation: op, StatusCode: int(e.HTTPStatus),
+				Code: string(e.Code), Message: string(e.Message), RequestID: cmp.Or(string(e.RequestID), out.RequestID),
 			}})
 		}
 	}
-	return out
+	return out, nil
 }
 
-// instanceBatchConcurrency bounds the GetSecretValue calls one batch sends
-// to an instance gateway at once.
-const instanceBatchConcurrency = 4
-
-// batchFromInstance reads the batch with one GetSecretValue per secret.
+// batchFromInstance reads the batch with one GetSecretValue per secret, at
+// most 4 at a time.
 func (c *Client) batchFromInstance(ctx context.Context, in *BatchGetSecretValueInput, optFns []func(*Options)) *BatchGetSecretValueOutput {
 	values := make([]*GetSecretValueOutput, len(in.Secrets))
 	errs := make([]error, len(in.Secrets))
-	sem := make(chan struct{}, instanceBatchConcurrency)
+	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i, s := range in.Secrets {
 		wg.Add(1)

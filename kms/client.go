@@ -2,6 +2,7 @@ package kms
 
 import (
 	"context"
+	"iter"
 	"slices"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
@@ -15,18 +16,36 @@ const LibraryVersion = transport.LibraryVersion
 
 var service = transport.Service{Name: "kms", Style: transport.RPC, Version: APIVersion}
 
-// Options configure a Client; sae.Options is the same type. Every field's
-// zero value is usable; only a region (here or in ALIBABA_CLOUD_REGION_ID)
-// or an Endpoint is required. The fields: Region, Endpoint, Network,
-// Credentials, HTTPClient, RetryMaxAttempts, RetryMaxBackoff, Retryer,
-// AttemptTimeout, SignatureVersion, Logger, Observer, UserAgent, and for
-// KMS instance gateways InstanceEndpoint, InstanceCACert and
-// InstanceAllowHTTP; each is documented on the type this names.
-type Options = transport.Options
+type (
+	// Options configure a Client (sae.Options is the same type); each field
+	// documents its zero value. Only a region (here or in
+	// ALIBABA_CLOUD_REGION_ID) or an Endpoint is required.
+	Options = transport.Options
+	// HTTPClient sends one HTTP request; *http.Client satisfies it, and so
+	// does any wrapper (tracing, metrics, a test double).
+	HTTPClient = transport.HTTPClient
+	// Observer is told what the calls of a Client do; see Options.Observer.
+	Observer = transport.Observer
+	// CallInfo names a call an Observer is told about.
+	CallInfo = transport.CallInfo
+	// AttemptInfo is what an Observer is told after each attempt.
+	AttemptInfo = transport.AttemptInfo
+)
 
-// HTTPClient sends one HTTP request; *http.Client satisfies it, and so does
-// any wrapper (tracing, metrics, a test double).
-type HTTPClient = transport.HTTPClient
+// API lists the operations of a [Client], for code that prefers its own
+// mock; package kmstest, which runs the real client against the wire
+// format, is usually the better test double.
+type API interface {
+	GetSecretValue(ctx context.Context, in *GetSecretValueInput, optFns ...func(*Options)) (*GetSecretValueOutput, error)
+	BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValueInput, optFns ...func(*Options)) (*BatchGetSecretValueOutput, error)
+	DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error)
+	ListSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) (*ListSecretsOutput, error)
+	ListSecretVersionIDs(ctx context.Context, in *ListSecretVersionIDsInput, optFns ...func(*Options)) (*ListSecretVersionIDsOutput, error)
+	AllSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) iter.Seq2[SecretSummary, error]
+	AllSecretVersions(ctx context.Context, in *ListSecretVersionIDsInput, optFns ...func(*Options)) iter.Seq2[SecretVersion, error]
+}
+
+var _ API = (*Client)(nil)
 
 // Client reads secrets from KMS Secrets Manager. It is safe for concurrent
 // use; share one per process and region.
@@ -78,9 +97,10 @@ func (c *Client) InstanceEndpoint() string {
 	return c.inst.tc.Endpoint()
 }
 
-// call encodes a validated input with go-querystring, sends operation op
-// with the call's option overrides and returns the success answer.
-func (c *Client) call(ctx context.Context, op string, in any, optFns []func(*Options)) (*transport.Response, error) {
+// call sends operation op with a validated input (encoded by
+// go-querystring) and the call's option overrides, and decodes the
+// success answer into doc.
+func (c *Client) call(ctx context.Context, op string, in any, doc document, optFns []func(*Options)) (*transport.Response, error) {
 	q, err := transport.EncodeQuery(service.Name, op, in)
 	if err != nil {
 		return nil, err
@@ -90,5 +110,12 @@ func (c *Client) call(ctx context.Context, op string, in any, optFns []func(*Opt
 		return nil, err
 	}
 	defer done()
-	return tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: q})
+	resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: q})
+	if err != nil {
+		return nil, err
+	}
+	if err := check(op, resp, doc); err != nil {
+		return nil, err
+	}
+	return resp, nil
 }

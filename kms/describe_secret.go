@@ -47,11 +47,24 @@ type DescribeSecretOutput struct {
 	Unparsed map[string]string
 }
 
+// tagWire is a tag as the documents send it: TagKey/TagValue or Key/Value.
 type tagWire struct {
 	TagKey   wire.String `json:"TagKey"`
 	TagValue wire.String `json:"TagValue"`
 	Key      wire.String `json:"Key"`
 	Value    wire.String `json:"Value"`
+}
+
+func tags(ws []tagWire) []Tag {
+	var out []Tag
+	for _, t := range ws {
+		tag := Tag{Key: string(t.TagKey), Value: string(t.TagValue)}
+		if tag.Key == "" {
+			tag = Tag{Key: string(t.Key), Value: string(t.Value)}
+		}
+		out = append(out, tag)
+	}
+	return out
 }
 
 type describeSecretWire struct {
@@ -76,10 +89,9 @@ type describeSecretWire struct {
 // DescribeSecret returns a secret's metadata (no value).
 //
 // Errors: a nil input or an empty SecretName fails before anything is sent
-// (signer.ErrInvalidInput). A missing secret matches ErrSecretNotFound;
-// other answers from KMS are *APIError with the classes in package signer,
-// as is a 2xx answer that is not a DescribeSecret document. A metadata field
-// in an unknown layout is not an error: see Unparsed.
+// ([signer.ErrInvalidInput]). A missing secret matches [ErrSecretNotFound];
+// other error answers are *APIError, and so is a 2xx answer that is not a
+// DescribeSecret document.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
@@ -90,14 +102,12 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if in.SecretName == "" {
 		return nil, invalid(op, "DescribeSecretInput.SecretName is required")
 	}
-	resp, err := c.call(ctx, op, in, optFns)
+	var w describeSecretWire
+	resp, err := c.call(ctx, op, in, &w, optFns)
 	if err != nil {
 		return nil, err
 	}
-	var w describeSecretWire
-	if err := decode(op, resp, &w); err != nil {
-		return nil, err
-	}
+	var f fields
 	out := &DescribeSecretOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -107,16 +117,15 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		DKMSInstanceID:    string(w.DKMSInstanceID),
 		AutomaticRotation: string(w.AutomaticRotation),
 		ExtendedConfig:    string(w.ExtendedConfig),
-		RequestID:         requestID(w.RequestID, resp),
+		CreateTime:        f.time("CreateTime", w.CreateTime),
+		UpdateTime:        f.time("UpdateTime", w.UpdateTime),
+		LastRotationDate:  f.time("LastRotationDate", w.LastRotationDate),
+		NextRotationDate:  f.time("NextRotationDate", w.NextRotationDate),
+		PlannedDeleteTime: f.time("PlannedDeleteTime", w.PlannedDeleteTime),
+		RotationInterval:  f.duration("RotationInterval", string(w.RotationInterval)),
 		Tags:              tags(w.Tags),
+		RequestID:         requestID(w.RequestID, resp),
 	}
-	var f fields
-	out.CreateTime = f.time("CreateTime", w.CreateTime)
-	out.UpdateTime = f.time("UpdateTime", w.UpdateTime)
-	out.LastRotationDate = f.time("LastRotationDate", w.LastRotationDate)
-	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
-	out.PlannedDeleteTime = f.time("PlannedDeleteTime", w.PlannedDeleteTime)
-	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
-	out.Unparsed = f.unparsed
+	out.Unparsed = f.unparsed // after the conversions above, which fill it
 	return out, nil
 }

@@ -13,26 +13,19 @@ import (
 
 // GetSecretValueInput is the input of GetSecretValue.
 type GetSecretValueInput struct {
-	// SecretName is the secret's name, or its ARN
-	// (acs:kms:<region>:<account>:secret/<name>) for another account's
-	// secret. Required.
+	// SecretName is the secret's name, or its ARN for another account's. Required.
 	SecretName string `url:"SecretName"`
-	// VersionStage selects the version by stage label, e.g. "ACSPrevious".
-	// Empty: ACSCurrent.
+	// VersionStage selects the version by stage, e.g. "ACSPrevious". Empty: ACSCurrent.
 	VersionStage string `url:"VersionStage,omitempty"`
-	// VersionID selects the version by id. With VersionStage set too, the
-	// version must carry that stage.
+	// VersionID selects the version by id; with VersionStage, it must carry that stage.
 	VersionID string `url:"VersionId,omitempty"`
-	// FetchExtendedConfig asks for the ExtendedConfig of managed secrets
-	// (RDS, RAM, ECS).
+	// FetchExtendedConfig asks for the ExtendedConfig of managed secrets.
 	FetchExtendedConfig bool `url:"FetchExtendedConfig,omitempty"`
-	// DryRun checks permissions and parameters only: KMS then answers with
-	// an error, which matches ErrDryRun when everything else was fine.
+	// DryRun checks permissions and parameters only: the answer then matches ErrDryRun.
 	DryRun bool `url:"DryRun,omitempty"`
 }
 
 // GetSecretValueOutput is a secret's value and the metadata of its version.
-//
 // fmt and slog print SecretData as "[redacted]"; read the field, Bytes or
 // DecodeJSON to use it.
 type GetSecretValueOutput struct {
@@ -54,8 +47,8 @@ type GetSecretValueOutput struct {
 
 	// Unparsed holds, by wire name ("CreateTime", "RotationInterval", ...),
 	// the text of each metadata field sent in a layout the client does not
-	// read; that field is then zero. Nil when every field was read. Such a
-	// field never fails the call: the value is what the caller came for.
+	// read; that field is then zero, and the call still succeeds. Nil when
+	// every field was read.
 	Unparsed map[string]string
 }
 
@@ -79,12 +72,9 @@ type getSecretValueWire struct {
 // the input names a stage or version id.
 //
 // Errors: a nil input or an empty SecretName fails before anything is sent
-// (signer.ErrInvalidInput). A missing secret, version or stage matches
-// ErrSecretNotFound; other answers from KMS are *APIError with the classes
-// in package signer. A 2xx answer that is not a GetSecretValue document
-// (not JSON, or no SecretName) is an *APIError with an empty Code and the
-// status received. A metadata field in an unknown layout is not an error:
-// see Unparsed.
+// ([signer.ErrInvalidInput]). A missing secret, version or stage matches
+// [ErrSecretNotFound]; other error answers are *APIError, and so is a 2xx
+// answer that is not a GetSecretValue document (with an empty Code).
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-getsecretvalue
 func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, optFns ...func(*Options)) (*GetSecretValueOutput, error) {
@@ -95,12 +85,9 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if in.SecretName == "" {
 		return nil, invalid(op, "GetSecretValueInput.SecretName is required")
 	}
-	resp, err := c.call(ctx, op, in, optFns)
-	if err != nil {
-		return nil, err
-	}
 	var w getSecretValueWire
-	if err := decode(op, resp, &w); err != nil {
+	resp, err := c.call(ctx, op, in, &w, optFns)
+	if err != nil {
 		return nil, err
 	}
 	out := w.output()
@@ -108,9 +95,10 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	return out, nil
 }
 
-// output converts the document (GetSecretValue's, or one item of
-// BatchGetSecretValue's) into the typed output.
+// output converts GetSecretValue's document, or one item of
+// BatchGetSecretValue's.
 func (w *getSecretValueWire) output() *GetSecretValueOutput {
+	var f fields
 	out := &GetSecretValueOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -118,16 +106,15 @@ func (w *getSecretValueWire) output() *GetSecretValueOutput {
 		SecretDataType:    string(w.SecretDataType),
 		VersionID:         string(w.VersionID),
 		VersionStages:     w.VersionStages,
+		CreateTime:        f.time("CreateTime", w.CreateTime),
+		LastRotationDate:  f.time("LastRotationDate", w.LastRotationDate),
+		NextRotationDate:  f.time("NextRotationDate", w.NextRotationDate),
+		RotationInterval:  f.duration("RotationInterval", string(w.RotationInterval)),
 		AutomaticRotation: string(w.AutomaticRotation),
 		ExtendedConfig:    string(w.ExtendedConfig),
 		RequestID:         string(w.RequestID),
 	}
-	var f fields
-	out.CreateTime = f.time("CreateTime", w.CreateTime)
-	out.LastRotationDate = f.time("LastRotationDate", w.LastRotationDate)
-	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
-	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
-	out.Unparsed = f.unparsed
+	out.Unparsed = f.unparsed // after the conversions above, which fill it
 	return out
 }
 
@@ -151,9 +138,8 @@ func (o *GetSecretValueOutput) Bytes() ([]byte, error) {
 	return b, nil
 }
 
-// DecodeJSON unmarshals the secret value (see Bytes) into v, for secrets
-// that hold a JSON document. The error names the secret and what did not
-// fit, never the value.
+// DecodeJSON unmarshals the secret value (see Bytes) into v. The error
+// names the secret and what did not fit, never the value.
 func (o *GetSecretValueOutput) DecodeJSON(v any) error {
 	b, err := o.Bytes()
 	if err != nil {
@@ -165,8 +151,8 @@ func (o *GetSecretValueOutput) DecodeJSON(v any) error {
 	return nil
 }
 
-// getSecretValueOutputView has the fields of GetSecretValueOutput and none
-// of its methods, for printing a redacted copy.
+// getSecretValueOutputView has the fields and none of the methods, for
+// printing a redacted copy.
 type getSecretValueOutputView GetSecretValueOutput
 
 func (o GetSecretValueOutput) redactedView() getSecretValueOutputView {

@@ -13,8 +13,7 @@ import (
 type ListSecretVersionIDsInput struct {
 	// SecretName is the secret's name or ARN. Required.
 	SecretName string `url:"SecretName"`
-	// IncludeDeprecated lists versions that carry no stage too. False: only
-	// versions with at least one stage (ACSCurrent, ACSPrevious, custom).
+	// IncludeDeprecated lists the versions that carry no stage too.
 	IncludeDeprecated bool `url:"IncludeDeprecated,omitempty"`
 	// PageNumber is the page, from 1. Zero: 1.
 	PageNumber int `url:"PageNumber,omitempty"`
@@ -44,34 +43,27 @@ type ListSecretVersionIDsOutput struct {
 	RequestID  string
 }
 
-type secretVersionWire struct {
-	VersionID     wire.String       `json:"VersionId"`
-	CreateTime    wire.Time         `json:"CreateTime"`
-	VersionStages wire.List[string] `json:"VersionStages"`
-}
-
 type listSecretVersionIDsWire struct {
-	RequestID  wire.String                   `json:"RequestId"`
-	SecretName wire.String                   `json:"SecretName"`
-	TotalCount *wire.Int64                   `json:"TotalCount"`
-	PageNumber wire.Int64                    `json:"PageNumber"`
-	PageSize   wire.Int64                    `json:"PageSize"`
-	VersionIDs *wire.List[secretVersionWire] `json:"VersionIds"`
+	pageWire
+	SecretName wire.String `json:"SecretName"`
+	VersionIDs *wire.List[struct {
+		VersionID     wire.String       `json:"VersionId"`
+		CreateTime    wire.Time         `json:"CreateTime"`
+		VersionStages wire.List[string] `json:"VersionStages"`
+	}] `json:"VersionIds"`
 }
 
-func (w *listSecretVersionIDsWire) missing() string {
-	return pageMissing(w.TotalCount != nil, w.VersionIDs != nil)
-}
+func (w *listSecretVersionIDsWire) missing() string { return w.pageMissing(w.VersionIDs != nil) }
 
-// ListSecretVersionIDs returns one page of a secret's versions: their ids,
-// creation times and stages. AllSecretVersions walks every page.
+// ListSecretVersionIDs returns one page of a secret's versions (ids,
+// creation times, stages); AllSecretVersions walks every page. It is a
+// management operation: it goes to the shared gateway even with
+// Options.InstanceEndpoint set.
 //
 // Errors: a nil input, an empty SecretName, a negative PageNumber or a
 // PageSize outside 0-100 fails before anything is sent
-// (signer.ErrInvalidInput, naming the field). A missing secret matches
-// ErrSecretNotFound; other answers from KMS are *APIError. It is a
-// management operation: it goes to the shared gateway even when
-// Options.InstanceEndpoint is set.
+// ([signer.ErrInvalidInput], naming the field). A missing secret matches
+// [ErrSecretNotFound]; other error answers are *APIError.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-listsecretversionids
 func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersionIDsInput, optFns ...func(*Options)) (*ListSecretVersionIDsOutput, error) {
@@ -85,45 +77,33 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 	if err := checkPaging(op, "ListSecretVersionIDsInput", in.PageNumber, in.PageSize); err != nil {
 		return nil, err
 	}
-	resp, err := c.call(ctx, op, in, optFns)
+	var w listSecretVersionIDsWire
+	resp, err := c.call(ctx, op, in, &w, optFns)
 	if err != nil {
 		return nil, err
 	}
-	var w listSecretVersionIDsWire
-	if err := decode(op, resp, &w); err != nil {
-		return nil, err
-	}
-	out := &ListSecretVersionIDsOutput{
-		SecretName: string(w.SecretName),
-		PageNumber: int(w.PageNumber),
-		PageSize:   int(w.PageSize),
-		RequestID:  requestID(w.RequestID, resp),
-	}
-	if w.TotalCount != nil {
-		out.TotalCount = int(*w.TotalCount)
-	}
+	out := &ListSecretVersionIDsOutput{SecretName: string(w.SecretName), TotalCount: w.total(),
+		PageNumber: int(w.PageNumber), PageSize: int(w.PageSize), RequestID: requestID(w.RequestID, resp)}
 	if w.VersionIDs != nil {
 		out.Versions = make([]SecretVersion, 0, len(*w.VersionIDs))
 		for _, v := range *w.VersionIDs {
 			var f fields
-			out.Versions = append(out.Versions, SecretVersion{
+			version := SecretVersion{
 				VersionID:     string(v.VersionID),
 				CreateTime:    f.time("CreateTime", v.CreateTime),
 				VersionStages: v.VersionStages,
-				Unparsed:      f.unparsed,
-			})
+			}
+			version.Unparsed = f.unparsed
+			out.Versions = append(out.Versions, version)
 		}
 	}
 	return out, nil
 }
 
-// AllSecretVersions returns an iterator over every version of a secret,
-// page after page from in.PageNumber (0: the first), in.PageSize at a time
-// (0: 100). It fetches a page only when the loop wants an item from it: a
-// break stops it, with no further request. On a failure it yields the
-// error (with a zero SecretVersion) once and stops; so it does when the
-// service does not advance (see [MaxPages]). Validation errors are those
-// of ListSecretVersionIDs.
+// AllSecretVersions is [Client.AllSecrets] for the versions of
+// in.SecretName: an iterator over every version, page after page, that
+// fetches a page only when the loop wants an item from it. Validation
+// errors are ListSecretVersionIDs'.
 //
 //	for v, err := range client.AllSecretVersions(ctx, &kms.ListSecretVersionIDsInput{SecretName: "db"}) {
 //		if err != nil {
@@ -138,12 +118,8 @@ func (c *Client) AllSecretVersions(ctx context.Context, in *ListSecretVersionIDs
 			return
 		}
 		q := *in
-		if q.PageSize == 0 {
-			q.PageSize = MaxPageSize
-		}
-		walkPages("ListSecretVersionIds", q.PageNumber, q.PageSize, func(v SecretVersion) string { return v.VersionID },
-			func(n int) (page[SecretVersion], error) {
-				q.PageNumber = n
+		walkPages("ListSecretVersionIds", &q.PageNumber, &q.PageSize, func(v SecretVersion) string { return v.VersionID },
+			func() (page[SecretVersion], error) {
 				out, err := c.ListSecretVersionIDs(ctx, &q, optFns...)
 				if err != nil {
 					return page[SecretVersion]{}, err

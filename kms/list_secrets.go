@@ -20,10 +20,9 @@ const MaxFilters = 10
 var filterKeys = []string{"SecretName", "Description", "TagKey", "TagValue", "DKMSInstanceId", "SecretType", "Creator"}
 
 // Filter narrows ListSecrets: a secret matches when its property Key
-// matches one of Values. Key is one of "SecretName",
-// "Description", "TagKey", "TagValue", "DKMSInstanceId", "SecretType",
-// "Creator"); Values holds at most 10 values. Several filters must all
-// match.
+// ("SecretName", "Description", "TagKey", "TagValue", "DKMSInstanceId",
+// "SecretType" or "Creator") matches one of Values (at most 10). Several
+// filters must all match.
 type Filter struct {
 	Key    string
 	Values []string
@@ -79,26 +78,19 @@ type filterWire struct {
 	Values []string `json:"Values"`
 }
 
-type secretSummaryWire struct {
-	SecretName        wire.String        `json:"SecretName"`
-	SecretType        wire.String        `json:"SecretType"`
-	CreateTime        wire.Time          `json:"CreateTime"`
-	UpdateTime        wire.Time          `json:"UpdateTime"`
-	PlannedDeleteTime wire.Time          `json:"PlannedDeleteTime"`
-	Tags              wire.List[tagWire] `json:"Tags"`
-}
-
 type listSecretsWire struct {
-	RequestID  wire.String                   `json:"RequestId"`
-	TotalCount *wire.Int64                   `json:"TotalCount"`
-	PageNumber wire.Int64                    `json:"PageNumber"`
-	PageSize   wire.Int64                    `json:"PageSize"`
-	SecretList *wire.List[secretSummaryWire] `json:"SecretList"`
+	pageWire
+	SecretList *wire.List[struct {
+		SecretName        wire.String        `json:"SecretName"`
+		SecretType        wire.String        `json:"SecretType"`
+		CreateTime        wire.Time          `json:"CreateTime"`
+		UpdateTime        wire.Time          `json:"UpdateTime"`
+		PlannedDeleteTime wire.Time          `json:"PlannedDeleteTime"`
+		Tags              wire.List[tagWire] `json:"Tags"`
+	}] `json:"SecretList"`
 }
 
-func (w *listSecretsWire) missing() string {
-	return pageMissing(w.TotalCount != nil, w.SecretList != nil)
-}
+func (w *listSecretsWire) missing() string { return w.pageMissing(w.SecretList != nil) }
 
 // query validates the input and encodes it.
 func (in *ListSecretsInput) query(op string) (*listSecretsQuery, error) {
@@ -122,7 +114,7 @@ func (in *ListSecretsInput) query(op string) (*listSecretsQuery, error) {
 		}
 		fs[i] = filterWire(f)
 		if fs[i].Values == nil {
-			fs[i].Values = []string{}
+			fs[i].Values = []string{} // KMS wants an array, not null
 		}
 	}
 	b, err := json.Marshal(fs)
@@ -134,14 +126,14 @@ func (in *ListSecretsInput) query(op string) (*listSecretsQuery, error) {
 }
 
 // ListSecrets returns one page of the secrets in the region (metadata, no
-// values), narrowed by the input's filters. AllSecrets walks every page.
+// values), narrowed by the input's filters; AllSecrets walks every page.
+// It is a management operation: it goes to the shared gateway even with
+// Options.InstanceEndpoint set.
 //
 // Errors: a nil input, a negative PageNumber, a PageSize outside 0-100,
-// more than 10 filters, a filter key KMS does not know or more than 10
-// values in a filter fails before anything is sent
-// (signer.ErrInvalidInput, naming the field). Answers from KMS that are
-// errors are *APIError. It is a management operation: it goes to the
-// shared gateway even when Options.InstanceEndpoint is set.
+// more than 10 filters, an unknown filter key or more than 10 values in a
+// filter fails before anything is sent ([signer.ErrInvalidInput], naming
+// the field). Error answers are *APIError.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-listsecrets
 func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) (*ListSecretsOutput, error) {
@@ -153,56 +145,37 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.call(ctx, op, q, optFns)
+	var w listSecretsWire
+	resp, err := c.call(ctx, op, q, &w, optFns)
 	if err != nil {
 		return nil, err
 	}
-	var w listSecretsWire
-	if err := decode(op, resp, &w); err != nil {
-		return nil, err
-	}
-	out := &ListSecretsOutput{PageNumber: int(w.PageNumber), PageSize: int(w.PageSize), RequestID: requestID(w.RequestID, resp)}
-	if w.TotalCount != nil {
-		out.TotalCount = int(*w.TotalCount)
-	}
+	out := &ListSecretsOutput{TotalCount: w.total(), PageNumber: int(w.PageNumber), PageSize: int(w.PageSize), RequestID: requestID(w.RequestID, resp)}
 	if w.SecretList != nil {
 		out.Secrets = make([]SecretSummary, 0, len(*w.SecretList))
 		for _, s := range *w.SecretList {
 			var f fields
-			out.Secrets = append(out.Secrets, SecretSummary{
+			sum := SecretSummary{
 				SecretName:        string(s.SecretName),
 				SecretType:        string(s.SecretType),
 				CreateTime:        f.time("CreateTime", s.CreateTime),
 				UpdateTime:        f.time("UpdateTime", s.UpdateTime),
 				PlannedDeleteTime: f.time("PlannedDeleteTime", s.PlannedDeleteTime),
 				Tags:              tags(s.Tags),
-				Unparsed:          f.unparsed,
-			})
+			}
+			sum.Unparsed = f.unparsed
+			out.Secrets = append(out.Secrets, sum)
 		}
 	}
 	return out, nil
 }
 
-// tags converts wire tags, which come as TagKey/TagValue or Key/Value.
-func tags(ws []tagWire) []Tag {
-	var out []Tag
-	for _, t := range ws {
-		tag := Tag{Key: string(t.TagKey), Value: string(t.TagValue)}
-		if tag.Key == "" {
-			tag = Tag{Key: string(t.Key), Value: string(t.Value)}
-		}
-		out = append(out, tag)
-	}
-	return out
-}
-
 // AllSecrets returns an iterator over every secret the input's filters
-// match, page after page from in.PageNumber (0: the first), in.PageSize
-// at a time (0: 100). It fetches a page only when the loop wants an item
-// from it: a break stops it, with no further request. On a failure it
-// yields the error (with a zero SecretSummary) once and stops; so it does
-// when the service does not advance (see [MaxPages]). Validation errors
-// are those of ListSecrets.
+// match, page after page from in.PageNumber (0: the first), in.PageSize at
+// a time (0: 100). It fetches a page only when the loop wants an item from
+// it, so a break sends no further request. A failure, and a service that
+// does not advance (see [MaxPages]), is yielded once, with a zero
+// SecretSummary, and ends the walk. Validation errors are ListSecrets'.
 //
 //	for s, err := range client.AllSecrets(ctx, &kms.ListSecretsInput{}) {
 //		if err != nil {
@@ -217,12 +190,8 @@ func (c *Client) AllSecrets(ctx context.Context, in *ListSecretsInput, optFns ..
 			return
 		}
 		q := *in
-		if q.PageSize == 0 {
-			q.PageSize = MaxPageSize
-		}
-		walkPages("ListSecrets", q.PageNumber, q.PageSize, func(s SecretSummary) string { return s.SecretName },
-			func(n int) (page[SecretSummary], error) {
-				q.PageNumber = n
+		walkPages("ListSecrets", &q.PageNumber, &q.PageSize, func(s SecretSummary) string { return s.SecretName },
+			func() (page[SecretSummary], error) {
 				out, err := c.ListSecrets(ctx, &q, optFns...)
 				if err != nil {
 					return page[SecretSummary]{}, err
