@@ -15,12 +15,10 @@ const MaxBatchSecrets = 20
 
 // BatchGetSecretValueInput is the input of BatchGetSecretValue.
 type BatchGetSecretValueInput struct {
-	// Secrets are the secret versions to read: 1 to 20, no two alike.
-	Secrets []BatchSecret
+	Secrets []BatchSecret // the secret versions to read: 1 to 20, no two alike
 }
 
-// BatchSecret names one secret version of a batch, as GetSecretValueInput
-// does.
+// BatchSecret names one secret version of a batch, as GetSecretValueInput does.
 type BatchSecret struct {
 	SecretName          string // name or ARN; required
 	VersionStage        string // empty: ACSCurrent
@@ -30,18 +28,14 @@ type BatchSecret struct {
 
 // BatchGetSecretValueOutput is the answer of BatchGetSecretValue.
 type BatchGetSecretValueOutput struct {
-	// SecretValues are the versions read, each as GetSecretValue returns
-	// it (printed with SecretData redacted).
-	SecretValues []GetSecretValueOutput
-	// Errors has one entry for each secret that could not be read.
-	Errors    []BatchError
-	RequestID string
+	SecretValues []GetSecretValueOutput // the versions read, as GetSecretValue returns them
+	Errors       []BatchError           // one for each secret that could not be read
+	RequestID    string
 }
 
-// BatchError is the failure of one secret of a batch. Err is an *APIError
-// that matches the classes GetSecretValue's errors match
-// ([ErrSecretNotFound], [ErrAccessDenied], ...), and so does BatchError,
-// through Unwrap.
+// BatchError is the failure of one secret of a batch. Err, and through
+// Unwrap the BatchError, matches the classes GetSecretValue's errors match
+// ([ErrSecretNotFound], [ErrAccessDenied], ...).
 type BatchError struct {
 	SecretName string
 	Err        error
@@ -53,17 +47,13 @@ func (e BatchError) Error() string { return fmt.Sprintf("secret %q: %v", e.Secre
 // Unwrap returns Err.
 func (e BatchError) Unwrap() error { return e.Err }
 
-// batchSecretWire is one item of the SecretsList parameter, with the keys
-// and the string-typed flag the service documents.
+// batchSecretWire is one item of the SecretsList parameter; the service
+// documents the flag as a string.
 type batchSecretWire struct {
 	FetchExtendedConfig string `json:"FetchExtendedConfig,omitempty"`
 	SecretName          string `json:"SecretName"`
 	VersionID           string `json:"VersionId,omitempty"`
 	VersionStage        string `json:"VersionStage,omitempty"`
-}
-
-type batchQuery struct {
-	SecretsList string `url:"SecretsList"`
 }
 
 type batchGetSecretValueWire struct {
@@ -111,18 +101,13 @@ func (in *BatchGetSecretValueInput) validate(op string) error {
 }
 
 // BatchGetSecretValue reads up to 20 secret versions in one request. A
-// secret that cannot be read (not found, access denied) is not an error of
-// the call but an entry of Errors; only a failure of the whole request is
-// an error, retried as for every call.
-//
-// With Options.InstanceEndpoint set, the batch is read from the instance
-// gateway with one GetSecretValue per secret, at most 4 at a time (no
-// document says an instance serves the batch); Errors then holds the
-// error GetSecretValue returned for each secret that failed.
-//
-// Errors: a nil input, no secrets, more than 20, an empty SecretName or a
-// version asked for twice fails before anything is sent
-// ([signer.ErrInvalidInput], naming the field).
+// secret that cannot be read is an entry of Errors, not an error of the
+// call; only a failure of the whole request is. With
+// Options.InstanceEndpoint set, it sends one GetSecretValue per secret to
+// the instance, at most 4 at a time (no document says an instance serves
+// the batch), and Errors holds what each failed one returned. A nil or
+// empty input, more than 20 secrets, an empty SecretName or a version
+// asked for twice fails before anything is sent ([signer.ErrInvalidInput]).
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-batchgetsecretvalue
 func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValueInput, optFns ...func(*Options)) (*BatchGetSecretValueOutput, error) {
@@ -133,7 +118,7 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 	if err := in.validate(op); err != nil {
 		return nil, err
 	}
-	o := c.opts
+	o := c.Options()
 	for _, fn := range optFns {
 		fn(&o)
 	}
@@ -147,12 +132,12 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 			list[i].FetchExtendedConfig = "true"
 		}
 	}
-	b, err := json.Marshal(list)
-	if err != nil { // strings only: always marshals
-		return nil, invalid(op, "BatchGetSecretValueInput.Secrets: "+err.Error())
-	}
+	b, _ := json.Marshal(list) // strings only: cannot fail
+	q := struct {
+		SecretsList string `url:"SecretsList"`
+	}{string(b)}
 	var w batchGetSecretValueWire
-	resp, err := c.call(ctx, op, &batchQuery{SecretsList: string(b)}, &w, optFns)
+	resp, err := c.call(ctx, op, &q, &w, optFns)
 	if err != nil {
 		return nil, err
 	}
@@ -176,8 +161,6 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 	return out, nil
 }
 
-// batchFromInstance reads the batch with one GetSecretValue per secret, at
-// most 4 at a time.
 func (c *Client) batchFromInstance(ctx context.Context, in *BatchGetSecretValueInput, optFns []func(*Options)) *BatchGetSecretValueOutput {
 	values := make([]*GetSecretValueOutput, len(in.Secrets))
 	errs := make([]error, len(in.Secrets))

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/alisecret/alisecret-go/internal/transport"
+	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
 // APIVersion is the KMS API version this client speaks.
@@ -17,9 +18,8 @@ const LibraryVersion = transport.LibraryVersion
 var service = transport.Service{Name: "kms", Style: transport.RPC, Version: APIVersion}
 
 type (
-	// Options configure a Client (sae.Options is the same type); each field
-	// documents its zero value. Only a region (here or in
-	// ALIBABA_CLOUD_REGION_ID) or an Endpoint is required.
+	// Options configure a Client (sae.Options is the same type). Only a
+	// region (here or in ALIBABA_CLOUD_REGION_ID) or an Endpoint is required.
 	Options = transport.Options
 	// HTTPClient sends one HTTP request; *http.Client satisfies it, and so
 	// does any wrapper (tracing, metrics, a test double).
@@ -97,9 +97,14 @@ func (c *Client) InstanceEndpoint() string {
 	return c.inst.tc.Endpoint()
 }
 
-// call sends operation op with a validated input (encoded by
-// go-querystring) and the call's option overrides, and decodes the
-// success answer into doc.
+// document is the success answer of one KMS operation; missing says what
+// a body lacks to be one ("" when nothing).
+type document interface {
+	missing() string
+}
+
+// call sends op with a validated input and the call's overrides, and
+// decodes the success answer into doc.
 func (c *Client) call(ctx context.Context, op string, in any, doc document, optFns []func(*Options)) (*transport.Response, error) {
 	q, err := transport.EncodeQuery(service.Name, op, in)
 	if err != nil {
@@ -114,8 +119,21 @@ func (c *Client) call(ctx context.Context, op string, in any, doc document, optF
 	if err != nil {
 		return nil, err
 	}
-	if err := check(op, resp, doc); err != nil {
-		return nil, err
+	// The transport decoded any error answer; a 2xx body must still be the
+	// operation's document, not an error document under 200 or a proxy's.
+	if err := wire.Unmarshal(resp.Body, doc); err != nil {
+		return nil, transport.NotDocument(service.Name, op, resp, err.Error())
+	}
+	if m := doc.missing(); m != "" {
+		return nil, transport.NotDocument(service.Name, op, resp, m)
 	}
 	return resp, nil
+}
+
+// requestID is the document's request id, else the answer's header.
+func requestID(doc wire.String, resp *transport.Response) string {
+	if doc != "" {
+		return string(doc)
+	}
+	return resp.RequestID()
 }

@@ -41,13 +41,10 @@ type DescribeSecretOutput struct {
 	Tags      []Tag // with FetchTags
 	RequestID string
 
-	// Unparsed holds, by wire name ("CreateTime", "RotationInterval", ...),
-	// the text of each metadata field sent in a layout the client does not
-	// read; that field is then zero. Nil when every field was read.
-	Unparsed map[string]string
+	Unparsed map[string]string // fields sent in an unknown layout (see GetSecretValueOutput)
 }
 
-// tagWire is a tag as the documents send it: TagKey/TagValue or Key/Value.
+// tagWire is a tag as KMS sends it: TagKey/TagValue or Key/Value.
 type tagWire struct {
 	TagKey   wire.String `json:"TagKey"`
 	TagValue wire.String `json:"TagValue"`
@@ -68,30 +65,18 @@ func tags(ws []tagWire) []Tag {
 }
 
 type describeSecretWire struct {
-	RequestID         wire.String        `json:"RequestId"`
-	SecretName        wire.String        `json:"SecretName"`
-	SecretType        wire.String        `json:"SecretType"`
+	secretWire
 	Description       wire.String        `json:"Description"`
 	ARN               wire.String        `json:"Arn"`
 	EncryptionKeyID   wire.String        `json:"EncryptionKeyId"`
 	DKMSInstanceID    wire.String        `json:"DKMSInstanceId"`
-	AutomaticRotation wire.String        `json:"AutomaticRotation"`
-	ExtendedConfig    wire.JSONText      `json:"ExtendedConfig"`
-	CreateTime        wire.Time          `json:"CreateTime"`
 	UpdateTime        wire.Time          `json:"UpdateTime"`
-	LastRotationDate  wire.Time          `json:"LastRotationDate"`
-	NextRotationDate  wire.Time          `json:"NextRotationDate"`
 	PlannedDeleteTime wire.Time          `json:"PlannedDeleteTime"`
-	RotationInterval  wire.String        `json:"RotationInterval"`
 	Tags              wire.List[tagWire] `json:"Tags"`
 }
 
-// DescribeSecret returns a secret's metadata (no value).
-//
-// Errors: a nil input or an empty SecretName fails before anything is sent
-// ([signer.ErrInvalidInput]). A missing secret matches [ErrSecretNotFound];
-// other error answers are *APIError, and so is a 2xx answer that is not a
-// DescribeSecret document.
+// DescribeSecret returns a secret's metadata (no value). Its errors are
+// those of GetSecretValue.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {

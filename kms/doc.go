@@ -44,11 +44,6 @@
 // retried once. Options.Observer sees every call and attempt (the otel
 // module adapts it to OpenTelemetry).
 //
-// Caching: [Cache] serves GetSecretValue from memory, fresh for TTL, then
-// stale for MaxStale while one background fetch runs; [Cache.Preload]
-// loads many secrets with BatchGetSecretValue; RefreshInterval refreshes
-// in the background, so OnChange fires on rotation.
-//
 // Testing: package kmstest serves KMS in-process (signatures checked,
 // faults, rate limits, an instance gateway with its own CA); [API] lists
 // the operations for those who prefer mocks.

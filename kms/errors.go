@@ -1,6 +1,10 @@
 package kms
 
-import "github.com/alisecret/alisecret-go/signer"
+import (
+	"fmt"
+
+	"github.com/alisecret/alisecret-go/signer"
+)
 
 // APIError is the error of every error answer from KMS; read its Code,
 // Message and RequestID with errors.As.
@@ -35,3 +39,13 @@ var (
 	// ErrResponseTooLarge is [signer.ErrResponseTooLarge]: a body over the limit.
 	ErrResponseTooLarge = signer.ErrResponseTooLarge
 )
+
+// invalid is the error of an input that fails validation.
+func invalid(op, msg string) error {
+	return fmt.Errorf("kms %s: %w: %s", op, signer.ErrInvalidInput, msg)
+}
+
+// optionError is the error of an option that fails validation.
+func optionError(field, format string, args ...any) error {
+	return fmt.Errorf("kms: %w: Options.%s: %s", signer.ErrInvalidInput, field, fmt.Sprintf(format, args...))
+}

@@ -45,36 +45,46 @@ type GetSecretValueOutput struct {
 	ExtendedConfig    string // JSON text (managed secrets, with FetchExtendedConfig)
 	RequestID         string
 
-	// Unparsed holds, by wire name ("CreateTime", "RotationInterval", ...),
-	// the text of each metadata field sent in a layout the client does not
-	// read; that field is then zero, and the call still succeeds. Nil when
-	// every field was read.
+	// Unparsed holds, by wire name ("CreateTime", ...), the text of each
+	// metadata field sent in a layout the client does not read; that field
+	// is then zero, and the call still succeeds. Nil when all were read.
 	Unparsed map[string]string
 }
 
+// secretWire is what the GetSecretValue and DescribeSecret documents share.
+type secretWire struct {
+	RequestID         wire.String   `json:"RequestId"`
+	SecretName        wire.String   `json:"SecretName"`
+	SecretType        wire.String   `json:"SecretType"`
+	CreateTime        wire.Time     `json:"CreateTime"`
+	LastRotationDate  wire.Time     `json:"LastRotationDate"`
+	NextRotationDate  wire.Time     `json:"NextRotationDate"`
+	RotationInterval  wire.String   `json:"RotationInterval"`
+	AutomaticRotation wire.String   `json:"AutomaticRotation"`
+	ExtendedConfig    wire.JSONText `json:"ExtendedConfig"`
+}
+
+func (w *secretWire) missing() string {
+	if w.SecretName == "" {
+		return "no SecretName"
+	}
+	return ""
+}
+
 type getSecretValueWire struct {
-	RequestID         wire.String       `json:"RequestId"`
-	SecretName        wire.String       `json:"SecretName"`
-	SecretType        wire.String       `json:"SecretType"`
-	SecretData        wire.String       `json:"SecretData"`
-	SecretDataType    wire.String       `json:"SecretDataType"`
-	VersionID         wire.String       `json:"VersionId"`
-	VersionStages     wire.List[string] `json:"VersionStages"`
-	CreateTime        wire.Time         `json:"CreateTime"`
-	LastRotationDate  wire.Time         `json:"LastRotationDate"`
-	NextRotationDate  wire.Time         `json:"NextRotationDate"`
-	RotationInterval  wire.String       `json:"RotationInterval"`
-	AutomaticRotation wire.String       `json:"AutomaticRotation"`
-	ExtendedConfig    wire.JSONText     `json:"ExtendedConfig"`
+	secretWire
+	SecretData     wire.String       `json:"SecretData"`
+	SecretDataType wire.String       `json:"SecretDataType"`
+	VersionID      wire.String       `json:"VersionId"`
+	VersionStages  wire.List[string] `json:"VersionStages"`
 }
 
 // GetSecretValue returns the value of a secret version: ACSCurrent unless
-// the input names a stage or version id.
-//
-// Errors: a nil input or an empty SecretName fails before anything is sent
-// ([signer.ErrInvalidInput]). A missing secret, version or stage matches
-// [ErrSecretNotFound]; other error answers are *APIError, and so is a 2xx
-// answer that is not a GetSecretValue document (with an empty Code).
+// the input names a stage or version id. A nil input or an empty
+// SecretName fails before anything is sent ([signer.ErrInvalidInput]); a
+// missing secret, version or stage matches [ErrSecretNotFound]; a 2xx
+// answer that is not a GetSecretValue document is an *APIError with an
+// empty Code.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-getsecretvalue
 func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, optFns ...func(*Options)) (*GetSecretValueOutput, error) {
@@ -151,23 +161,18 @@ func (o *GetSecretValueOutput) DecodeJSON(v any) error {
 	return nil
 }
 
-// getSecretValueOutputView has the fields and none of the methods, for
-// printing a redacted copy.
+// getSecretValueOutputView has the fields and none of the methods.
 type getSecretValueOutputView GetSecretValueOutput
-
-func (o GetSecretValueOutput) redactedView() getSecretValueOutputView {
-	v := getSecretValueOutputView(o)
-	v.SecretData = wire.RedactString(v.SecretData)
-	return v
-}
 
 // Format prints the output with SecretData as "[redacted]", under every verb.
 func (o GetSecretValueOutput) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, o.redactedView(), "kms.getSecretValueOutputView", "kms.GetSecretValueOutput")
+	v := getSecretValueOutputView(o)
+	v.SecretData = wire.RedactString(v.SecretData)
+	wire.Format(f, verb, v, "kms.getSecretValueOutputView", "kms.GetSecretValueOutput")
 }
 
 // String returns the output with SecretData as "[redacted]".
-func (o GetSecretValueOutput) String() string { return fmt.Sprintf("%+v", o.redactedView()) }
+func (o GetSecretValueOutput) String() string { return fmt.Sprintf("%+v", o) }
 
 // GoString is like String for %#v.
 func (o GetSecretValueOutput) GoString() string { return fmt.Sprintf("%#v", o) }
@@ -183,4 +188,32 @@ func (o GetSecretValueOutput) LogValue() slog.Value {
 		slog.Any("version_stages", o.VersionStages),
 		slog.String("request_id", o.RequestID),
 	)
+}
+
+// fields converts wire metadata. A value in a layout the client does not
+// know reads as the zero value and is kept, as sent, under its wire name:
+// a metadata field must never cost the caller the secret.
+type fields struct{ unparsed map[string]string }
+
+func (f *fields) keep(name, raw string) {
+	if f.unparsed == nil {
+		f.unparsed = make(map[string]string)
+	}
+	f.unparsed[name] = raw
+}
+
+func (f *fields) time(name string, w wire.Time) time.Time {
+	t, err := w.Value()
+	if err != nil {
+		f.keep(name, w.Raw())
+	}
+	return t
+}
+
+func (f *fields) duration(name, s string) time.Duration {
+	d, err := wire.ParseSeconds(s)
+	if err != nil {
+		f.keep(name, s)
+	}
+	return d
 }

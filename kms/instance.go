@@ -15,21 +15,16 @@ import (
 	"github.com/alisecret/alisecret-go/internal/transport"
 )
 
-// instanceOperations are the operations sent to the instance gateway when
-// Options.InstanceEndpoint is set; the others go to the shared gateway.
-var instanceOperations = map[string]bool{"GetSecretValue": true}
-
-// instance is the transport for the instance gateway and the HTTP client
-// built for it, kept so that calls whose overrides leave the instance
-// settings alone reuse its connections.
+// instance is the transport for the instance gateway and its HTTP client,
+// which calls that keep the instance settings reuse.
 type instance struct {
 	tc   *transport.Client
 	http HTTPClient
 }
 
 // newInstance validates the instance options and builds the instance
-// transport as a variant of shared (one credentials guard, one limiter,
-// one learned clock offset); nil when o.InstanceEndpoint is empty.
+// transport as a variant of shared (sharing its credentials, limiter and
+// clock offset); nil when o.InstanceEndpoint is empty.
 func newInstance(o Options, shared *transport.Client) (*instance, error) {
 	if o.InstanceEndpoint == "" {
 		return nil, nil
@@ -55,13 +50,12 @@ func newInstance(o Options, shared *transport.Client) (*instance, error) {
 
 func nothing() {}
 
-// transportFor returns the transport a call of op goes over, with the
-// call's option overrides applied: the instance gateway's for the
-// operations it serves, when one is configured, else the shared gateway's.
-// done is to be called after the call: it closes the connections of an
-// instance client built for this call alone.
+// transportFor returns the transport of a call of op with its overrides:
+// the instance gateway's for GetSecretValue when one is configured, else
+// the shared gateway's. done, called after the call, closes the
+// connections of an instance client built for this call alone.
 func (c *Client) transportFor(op string, optFns []func(*Options)) (tc *transport.Client, done func(), err error) {
-	toInstance := instanceOperations[op]
+	toInstance := op == "GetSecretValue" // the one operation an instance serves
 	if len(optFns) == 0 {
 		if c.inst != nil && toInstance {
 			return c.inst.tc, nothing, nil
@@ -101,8 +95,7 @@ func (c *Client) sameInstance(o Options) bool {
 }
 
 // sameHTTPClient reports whether a and b are both nil or the same
-// *http.Client. Other values are never the same: comparing arbitrary
-// interface values could panic.
+// *http.Client; comparing other interface values could panic.
 func sameHTTPClient(a, b HTTPClient) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
@@ -112,18 +105,14 @@ func sameHTTPClient(a, b HTTPClient) bool {
 	return ok1 && ok2 && ca == cb
 }
 
-// closeIdle closes the idle connections of an HTTP client built for one
-// call, which nobody will reuse.
 func closeIdle(hc HTTPClient) {
 	if c, ok := hc.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}
 }
 
-// instanceHTTPClient returns the HTTP client for the instance gateway at
-// hostport: base (or the default client) when there is no CA to add;
-// otherwise a copy of it whose TLS settings trust the CA beside the roots
-// base trusts, for that host only.
+// instanceHTTPClient returns base (or the default client) when there is
+// no CA to add, else a copy of it that trusts the CA for hostport only.
 func instanceHTTPClient(base HTTPClient, caPEM []byte, hostport string) (HTTPClient, error) {
 	if len(caPEM) == 0 {
 		if base == nil {
@@ -158,9 +147,8 @@ func instanceHTTPClient(base HTTPClient, caPEM []byte, hostport string) (HTTPCli
 	return &c, nil
 }
 
-// instanceRoundTripper sends requests for the instance endpoint over the
-// transport that trusts the instance CA, and any other request (a redirect
-// the HTTP client follows elsewhere) over the caller's own.
+// instanceRoundTripper sends requests for the instance over the transport
+// that trusts its CA, and others (a redirect elsewhere) over the caller's.
 type instanceRoundTripper struct {
 	hostport string
 	withCA   *http.Transport
@@ -178,8 +166,8 @@ func (t *instanceRoundTripper) RoundTrip(r *http.Request) (*http.Response, error
 // CloseIdleConnections closes the idle connections of the CA transport.
 func (t *instanceRoundTripper) CloseIdleConnections() { t.withCA.CloseIdleConnections() }
 
-// parseCAs reads every CERTIFICATE block of caPEM; there must be at least
-// one and nothing else but whitespace.
+// parseCAs reads the CERTIFICATE blocks of caPEM: at least one, and
+// nothing else but whitespace.
 func parseCAs(caPEM []byte) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
 	block, rest := pem.Decode(caPEM)

@@ -11,26 +11,18 @@ import (
 // ListSecretVersionIDsInput is the input of ListSecretVersionIDs and
 // AllSecretVersions.
 type ListSecretVersionIDsInput struct {
-	// SecretName is the secret's name or ARN. Required.
-	SecretName string `url:"SecretName"`
-	// IncludeDeprecated lists the versions that carry no stage too.
-	IncludeDeprecated bool `url:"IncludeDeprecated,omitempty"`
-	// PageNumber is the page, from 1. Zero: 1.
-	PageNumber int `url:"PageNumber,omitempty"`
-	// PageSize is the number of versions per page, 1 to 100. Zero: the
-	// service default, 20 (AllSecretVersions: 100).
-	PageSize int `url:"PageSize,omitempty"`
+	SecretName        string `url:"SecretName"`                  // name or ARN; required
+	IncludeDeprecated bool   `url:"IncludeDeprecated,omitempty"` // list the versions without a stage too
+	PageNumber        int    `url:"PageNumber,omitempty"`        // from 1; zero: 1
+	PageSize          int    `url:"PageSize,omitempty"`          // 1 to 100; zero: 20 (AllSecretVersions: 100)
 }
 
 // SecretVersion is one version of a secret, without its value.
 type SecretVersion struct {
 	VersionID     string
-	CreateTime    time.Time // zero if not sent
-	VersionStages []string  // e.g. ACSCurrent; empty for a deprecated version
-	// Unparsed holds, by wire name ("CreateTime"), a value sent in a layout
-	// the client does not know; that field is then zero. Nil when every
-	// field was understood.
-	Unparsed map[string]string
+	CreateTime    time.Time         // zero if not sent
+	VersionStages []string          // e.g. ACSCurrent; empty for a deprecated version
+	Unparsed      map[string]string // fields sent in an unknown layout (see GetSecretValueOutput)
 }
 
 // ListSecretVersionIDsOutput is one page of a secret's versions.
@@ -55,15 +47,11 @@ type listSecretVersionIDsWire struct {
 
 func (w *listSecretVersionIDsWire) missing() string { return w.pageMissing(w.VersionIDs != nil) }
 
-// ListSecretVersionIDs returns one page of a secret's versions (ids,
-// creation times, stages); AllSecretVersions walks every page. It is a
-// management operation: it goes to the shared gateway even with
-// Options.InstanceEndpoint set.
-//
-// Errors: a nil input, an empty SecretName, a negative PageNumber or a
-// PageSize outside 0-100 fails before anything is sent
-// ([signer.ErrInvalidInput], naming the field). A missing secret matches
-// [ErrSecretNotFound]; other error answers are *APIError.
+// ListSecretVersionIDs returns one page of a secret's versions;
+// AllSecretVersions walks every page. It always goes to the shared
+// gateway. A nil input, an empty SecretName or paging out of range fails
+// before anything is sent ([signer.ErrInvalidInput], naming the field); a
+// missing secret matches [ErrSecretNotFound].
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-listsecretversionids
 func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersionIDsInput, optFns ...func(*Options)) (*ListSecretVersionIDsOutput, error) {
@@ -100,10 +88,8 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 	return out, nil
 }
 
-// AllSecretVersions is [Client.AllSecrets] for the versions of
-// in.SecretName: an iterator over every version, page after page, that
-// fetches a page only when the loop wants an item from it. Validation
-// errors are ListSecretVersionIDs'.
+// AllSecretVersions iterates over every version of in.SecretName, page
+// after page, as [Client.AllSecrets] does over secrets.
 //
 //	for v, err := range client.AllSecretVersions(ctx, &kms.ListSecretVersionIDsInput{SecretName: "db"}) {
 //		if err != nil {

@@ -16,13 +16,11 @@ import (
 // most values one Filter may carry.
 const MaxFilters = 10
 
-// filterKeys are the Filter.Key values KMS accepts.
 var filterKeys = []string{"SecretName", "Description", "TagKey", "TagValue", "DKMSInstanceId", "SecretType", "Creator"}
 
-// Filter narrows ListSecrets: a secret matches when its property Key
+// Filter narrows ListSecrets to the secrets whose property Key
 // ("SecretName", "Description", "TagKey", "TagValue", "DKMSInstanceId",
-// "SecretType" or "Creator") matches one of Values (at most 10). Several
-// filters must all match.
+// "SecretType" or "Creator") matches one of Values (at most 10).
 type Filter struct {
 	Key    string
 	Values []string
@@ -30,15 +28,10 @@ type Filter struct {
 
 // ListSecretsInput is the input of ListSecrets and AllSecrets.
 type ListSecretsInput struct {
-	// PageNumber is the page, from 1. Zero: 1.
-	PageNumber int
-	// PageSize is the number of secrets per page, 1 to 100. Zero: the
-	// service default, 10 (AllSecrets: 100).
-	PageSize int
-	// FetchTags asks for each secret's tags.
-	FetchTags bool
-	// Filters narrow the list; at most 10. Nil: every secret in the region.
-	Filters []Filter
+	PageNumber int      // from 1; zero: 1
+	PageSize   int      // 1 to 100; zero: the service default, 10 (AllSecrets: 100)
+	FetchTags  bool     // ask for each secret's tags
+	Filters    []Filter // at most 10, all of which must match; nil: every secret in the region
 }
 
 // SecretSummary is one secret in a ListSecrets page: metadata, no value.
@@ -47,12 +40,9 @@ type SecretSummary struct {
 	SecretType        string // Generic, Rds, RAMCredentials, ECS, ...
 	CreateTime        time.Time
 	UpdateTime        time.Time
-	PlannedDeleteTime time.Time // set when deletion is scheduled
-	Tags              []Tag     // with FetchTags
-	// Unparsed holds, by wire name ("CreateTime", "UpdateTime",
-	// "PlannedDeleteTime"), a value sent in a layout the client does not
-	// know; that field is then zero. Nil when every field was understood.
-	Unparsed map[string]string
+	PlannedDeleteTime time.Time         // set when deletion is scheduled
+	Tags              []Tag             // with FetchTags
+	Unparsed          map[string]string // fields sent in an unknown layout (see GetSecretValueOutput)
 }
 
 // ListSecretsOutput is one page of secrets.
@@ -64,8 +54,8 @@ type ListSecretsOutput struct {
 	RequestID  string
 }
 
-// listSecretsQuery is ListSecretsInput as query parameters; Filters is the
-// JSON array KMS takes.
+// listSecretsQuery is ListSecretsInput with Filters as the JSON array KMS
+// takes.
 type listSecretsQuery struct {
 	PageNumber int    `url:"PageNumber,omitempty"`
 	PageSize   int    `url:"PageSize,omitempty"`
@@ -117,23 +107,16 @@ func (in *ListSecretsInput) query(op string) (*listSecretsQuery, error) {
 			fs[i].Values = []string{} // KMS wants an array, not null
 		}
 	}
-	b, err := json.Marshal(fs)
-	if err != nil { // strings and slices of strings always marshal
-		return nil, invalid(op, "ListSecretsInput.Filters: "+err.Error())
-	}
+	b, _ := json.Marshal(fs) // strings only: cannot fail
 	q.Filters = string(b)
 	return q, nil
 }
 
 // ListSecrets returns one page of the secrets in the region (metadata, no
 // values), narrowed by the input's filters; AllSecrets walks every page.
-// It is a management operation: it goes to the shared gateway even with
-// Options.InstanceEndpoint set.
-//
-// Errors: a nil input, a negative PageNumber, a PageSize outside 0-100,
-// more than 10 filters, an unknown filter key or more than 10 values in a
-// filter fails before anything is sent ([signer.ErrInvalidInput], naming
-// the field). Error answers are *APIError.
+// It always goes to the shared gateway. An input that breaks the limits
+// above fails before anything is sent ([signer.ErrInvalidInput], naming
+// the field).
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-listsecrets
 func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) (*ListSecretsOutput, error) {
@@ -170,12 +153,11 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	return out, nil
 }
 
-// AllSecrets returns an iterator over every secret the input's filters
-// match, page after page from in.PageNumber (0: the first), in.PageSize at
-// a time (0: 100). It fetches a page only when the loop wants an item from
-// it, so a break sends no further request. A failure, and a service that
-// does not advance (see [MaxPages]), is yielded once, with a zero
-// SecretSummary, and ends the walk. Validation errors are ListSecrets'.
+// AllSecrets iterates over every secret ListSecrets lists, page after page
+// from in.PageNumber, in.PageSize at a time (0: 100), fetching a page only
+// when the loop wants its items. A failure, or a service that does not
+// advance (see [MaxPages]), is yielded once with a zero SecretSummary and
+// ends the walk.
 //
 //	for s, err := range client.AllSecrets(ctx, &kms.ListSecretsInput{}) {
 //		if err != nil {

@@ -6,15 +6,15 @@ import (
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
-// MaxPageSize is the largest PageSize the listing operations accept; the
-// iterators ask for pages of this size when the input's PageSize is 0.
-const MaxPageSize = 100
-
-// MaxPages bounds how many pages AllSecrets and AllSecretVersions fetch
-// in one walk: 10,000 pages (a million items at the default size) is more
-// than any account holds, so a walk that gets that far is a service that
-// does not advance, and it ends with an error.
-const MaxPages = 10000
+const (
+	// MaxPageSize is the largest PageSize the listing operations accept,
+	// and the iterators' page size when the input's is 0.
+	MaxPageSize = 100
+	// MaxPages bounds the pages AllSecrets and AllSecretVersions fetch in
+	// one walk: more than any account holds, so a walk that gets that far
+	// is a service that does not advance, and it ends with an error.
+	MaxPages = 10000
+)
 
 // checkPaging validates PageNumber and PageSize of an input named typ.
 func checkPaging(op, typ string, number, size int) error {
@@ -58,14 +58,11 @@ type page[T any] struct {
 	number int // PageNumber as answered; 0 when not sent
 }
 
-// walkPages yields the items of successive pages, fetched by fetch with
-// *number set to the page and *size to MaxPageSize when 0, from page
-// *number (0 means 1). It stops when a page is empty, the pages seen cover
-// the total the service reports, yield returns false, or fetch fails or
-// the walk runs away (both yielded once, as an error). A walk runs away
-// when the service answers another page than the one asked for, repeats
-// the previous page (its first item, by key), sends an empty page while
-// TotalCount says more remain, or goes on past MaxPages.
+// walkPages yields the items of the pages fetch answers, from page
+// *number (0 means 1), setting *number (and *size, MaxPageSize when 0)
+// before each fetch. It stops when a page is empty, the pages cover the
+// TotalCount, yield returns false, or fetch fails or the walk runs away
+// (see runaway, and MaxPages), both yielded once as an error.
 func walkPages[T any](op string, number, size *int, key func(T) string, fetch func() (page[T], error), yield func(T, error) bool) {
 	if *size == 0 {
 		*size = MaxPageSize
@@ -105,7 +102,9 @@ func walkPages[T any](op string, number, size *int, key func(T) string, fetch fu
 	}
 }
 
-// runaway reports a page that shows the service is not advancing.
+// runaway reports a page that shows the service is not advancing: another
+// page than the one asked for, the previous page again (its first item,
+// by key), or an empty page while TotalCount says more remain.
 func runaway[T any](op string, n, seen int, prevFirst string, p page[T], key func(T) string) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("kms %s: paging stopped at page %d: %s", op, n, fmt.Sprintf(format, args...))

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/alisecret/alisecret-go/internal/wire"
-	"github.com/alisecret/alisecret-go/signer"
 )
 
 // DescribeSecretInput is the input of DescribeSecret.
@@ -28,7 +27,6 @@ type RelateApp struct {
 }
 
 // Secret is an SAE secret: a set of key/value pairs, Kubernetes-style.
-//
 // fmt and slog print SecretData's keys with every value "[redacted]"; read
 // the map, Decoded or DockerConfig to use the values.
 type Secret struct {
@@ -42,30 +40,28 @@ type Secret struct {
 	RelateApps  []RelateApp
 }
 
-// DescribeSecretOutput is the answer of DescribeSecret.
+// DescribeSecretOutput is the answer of DescribeSecret; fmt and slog print
+// it as they print Secret.
 type DescribeSecretOutput struct {
 	RequestID string
 	TraceID   string
 	Secret    Secret
 }
 
-type describeSecretWire struct {
-	envelope
-	Data *struct {
-		NamespaceID wire.String            `json:"NamespaceId"`
-		SecretID    wire.Int64             `json:"SecretId"`
-		SecretName  wire.String            `json:"SecretName"`
-		SecretType  wire.String            `json:"SecretType"`
-		SecretData  map[string]wire.String `json:"SecretData"`
-		CreateTime  wire.Int64             `json:"CreateTime"`
-		UpdateTime  wire.Int64             `json:"UpdateTime"`
-		RelateApps  relateAppsWire         `json:"RelateApps"`
-	} `json:"Data"`
+// secretWire is a secret as DescribeSecret and ListSecrets send it; times
+// are epoch milliseconds.
+type secretWire struct {
+	NamespaceID wire.String    `json:"NamespaceId"`
+	SecretID    wire.Int64     `json:"SecretId"`
+	SecretName  wire.String    `json:"SecretName"`
+	SecretType  wire.String    `json:"SecretType"`
+	CreateTime  wire.Int64     `json:"CreateTime"`
+	UpdateTime  wire.Int64     `json:"UpdateTime"`
+	RelateApps  relateAppsWire `json:"RelateApps"`
 }
 
-// relateAppsWire is RelateApps as both DescribeSecret and ListSecrets send
-// it. An alias, so that it keeps wire.List's decoding (a wrapped list, a
-// single element).
+// relateAppsWire is an alias, so that it keeps wire.List's decoding (a
+// wrapped list, a single element).
 type relateAppsWire = wire.List[struct {
 	AppID   wire.String `json:"AppId"`
 	AppName wire.String `json:"AppName"`
@@ -78,6 +74,14 @@ func relateApps(l relateAppsWire) []RelateApp {
 		out = append(out, RelateApp{AppID: string(a.AppID), AppName: string(a.AppName)})
 	}
 	return out
+}
+
+type describeSecretWire struct {
+	envelope
+	Data *struct {
+		secretWire
+		SecretData map[string]wire.String `json:"SecretData"`
+	} `json:"Data"`
 }
 
 // missing requires Data naming a secret: a SecretId above 0 and a
@@ -98,15 +102,13 @@ func (w *describeSecretWire) missing() string {
 	return ""
 }
 
-// DescribeSecret returns a secret with its data
-// (GET /pop/v1/sam/secret/secret).
+// DescribeSecret returns a secret with its data.
 //
 // Errors: a nil input, an empty NamespaceID or a SecretID below 1 fails
-// before anything is sent (signer.ErrInvalidInput). A missing secret or
-// namespace matches ErrSecretNotFound. SAE's "Success": false is an
-// *APIError even under HTTP 200, and so is a 2xx answer that is not a
-// secret document (not JSON, no "Success": true, or Data without a
-// SecretId above 0 or a NamespaceId), with an empty Code.
+// before anything is sent ([signer.ErrInvalidInput]). A missing secret or
+// namespace matches [ErrSecretNotFound]. "Success": false is an *APIError
+// even under HTTP 200, and so is a 2xx answer that is not a secret
+// document, with an empty Code.
 //
 // API: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-classic/developer-reference/api-sae-2019-05-06-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
@@ -119,46 +121,39 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	case in.SecretID < 1:
 		return nil, invalid(op, fmt.Sprintf("DescribeSecretInput.SecretID must be positive, got %d", in.SecretID))
 	}
-	resp, err := c.call(ctx, op, DescribeSecretPath, in, optFns)
+	var w describeSecretWire
+	resp, err := c.call(ctx, op, DescribeSecretPath, in, &w, optFns)
 	if err != nil {
 		return nil, err
 	}
-	var w describeSecretWire
-	if err := decode(op, resp, &w); err != nil {
-		return nil, err
-	}
 	d := w.Data
-	out := &DescribeSecretOutput{
-		RequestID: requestID(w.RequestID, resp),
-		TraceID:   string(w.TraceID),
-		Secret: Secret{
-			NamespaceID: string(d.NamespaceID),
-			SecretID:    int64(d.SecretID),
-			SecretName:  string(d.SecretName),
-			SecretType:  string(d.SecretType),
-			CreateTime:  wire.EpochTime(int64(d.CreateTime)),
-			UpdateTime:  wire.EpochTime(int64(d.UpdateTime)),
-		},
-	}
+	out := &DescribeSecretOutput{RequestID: requestID(w.RequestID, resp), TraceID: string(w.TraceID), Secret: Secret{
+		NamespaceID: string(d.NamespaceID),
+		SecretID:    int64(d.SecretID),
+		SecretName:  string(d.SecretName),
+		SecretType:  string(d.SecretType),
+		CreateTime:  wire.EpochTime(int64(d.CreateTime)),
+		UpdateTime:  wire.EpochTime(int64(d.UpdateTime)),
+		RelateApps:  relateApps(d.RelateApps),
+	}}
 	if d.SecretData != nil {
 		out.Secret.SecretData = make(map[string]string, len(d.SecretData))
 		for k, v := range d.SecretData {
 			out.Secret.SecretData[k] = string(v)
 		}
 	}
-	out.Secret.RelateApps = relateApps(d.RelateApps)
 	return out, nil
 }
 
-func invalid(op, msg string) error {
-	return fmt.Errorf("sae %s: %w: %s", op, signer.ErrInvalidInput, msg)
-}
+// secretView and describeSecretOutputView have the fields and none of the
+// methods; a describeSecretOutputView's Secret still redacts itself.
+type (
+	secretView               Secret
+	describeSecretOutputView DescribeSecretOutput
+)
 
-// secretView has Secret's fields and none of its methods, for printing a
-// redacted copy.
-type secretView Secret
-
-func (s Secret) redactedView() secretView {
+// Format prints the secret with every data value "[redacted]", under every verb.
+func (s Secret) Format(f fmt.State, verb rune) {
 	v := secretView(s)
 	if s.SecretData != nil {
 		v.SecretData = make(map[string]string, len(s.SecretData))
@@ -166,16 +161,11 @@ func (s Secret) redactedView() secretView {
 			v.SecretData[k] = wire.Redacted
 		}
 	}
-	return v
-}
-
-// Format prints the secret with every data value "[redacted]", under every verb.
-func (s Secret) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, s.redactedView(), "sae.secretView", "sae.Secret")
+	wire.Format(f, verb, v, "sae.secretView", "sae.Secret")
 }
 
 // String returns the secret with every data value "[redacted]".
-func (s Secret) String() string { return fmt.Sprintf("%+v", s.redactedView()) }
+func (s Secret) String() string { return fmt.Sprintf("%+v", s) }
 
 // GoString is like String for %#v.
 func (s Secret) GoString() string { return fmt.Sprintf("%#v", s) }
@@ -191,23 +181,13 @@ func (s Secret) LogValue() slog.Value {
 	)
 }
 
-type describeSecretOutputView struct {
-	RequestID string
-	TraceID   string
-	Secret    secretView
-}
-
-func (o DescribeSecretOutput) redactedView() describeSecretOutputView {
-	return describeSecretOutputView{RequestID: o.RequestID, TraceID: o.TraceID, Secret: o.Secret.redactedView()}
-}
-
 // Format prints the output with every data value "[redacted]", under every verb.
 func (o DescribeSecretOutput) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, o.redactedView(), "sae.describeSecretOutputView", "sae.DescribeSecretOutput")
+	wire.Format(f, verb, describeSecretOutputView(o), "sae.describeSecretOutputView", "sae.DescribeSecretOutput")
 }
 
 // String returns the output with every data value "[redacted]".
-func (o DescribeSecretOutput) String() string { return fmt.Sprintf("%+v", o.redactedView()) }
+func (o DescribeSecretOutput) String() string { return fmt.Sprintf("%+v", o) }
 
 // GoString is like String for %#v.
 func (o DescribeSecretOutput) GoString() string { return fmt.Sprintf("%#v", o) }

@@ -27,7 +27,7 @@ type SecretSummary struct {
 }
 
 // ListSecretsOutput is the answer of ListSecrets. Secrets is in the order
-// SAE sent; empty (nil) for a namespace without secrets.
+// SAE sent; nil for a namespace without secrets.
 type ListSecretsOutput struct {
 	RequestID string
 	TraceID   string
@@ -37,15 +37,7 @@ type ListSecretsOutput struct {
 type listSecretsWire struct {
 	envelope
 	Data *struct {
-		Secrets wire.List[struct {
-			NamespaceID wire.String    `json:"NamespaceId"`
-			SecretID    wire.Int64     `json:"SecretId"`
-			SecretName  wire.String    `json:"SecretName"`
-			SecretType  wire.String    `json:"SecretType"`
-			CreateTime  wire.Int64     `json:"CreateTime"`
-			UpdateTime  wire.Int64     `json:"UpdateTime"`
-			RelateApps  relateAppsWire `json:"RelateApps"`
-		}] `json:"Secrets"`
+		Secrets wire.List[secretWire] `json:"Secrets"`
 	} `json:"Data"`
 }
 
@@ -57,15 +49,12 @@ func (w *listSecretsWire) missing() string {
 	return ""
 }
 
-// ListSecrets returns the secrets of a namespace, without their data
-// (GET /pop/v1/sam/secret/secrets). CreateTime and UpdateTime arrive as
-// epoch milliseconds.
+// ListSecrets returns the secrets of a namespace, without their data.
 //
 // Errors: a nil input or an empty NamespaceID fails before anything is
-// sent (signer.ErrInvalidInput, naming the field). An unknown namespace
-// matches ErrSecretNotFound. SAE's "Success": false is an *APIError even
-// under HTTP 200; a 2xx body without "Success": true and Data is a decoding
-// error.
+// sent ([signer.ErrInvalidInput], naming the field). An unknown namespace
+// matches [ErrSecretNotFound]. "Success": false is an *APIError even under
+// HTTP 200, and so is a 2xx body without "Success": true and Data.
 //
 // API: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-classic/developer-reference/api-sae-2019-05-06-listsecrets
 func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) (*ListSecretsOutput, error) {
@@ -76,17 +65,14 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 	case in.NamespaceID == "":
 		return nil, invalid(op, "ListSecretsInput.NamespaceID is required")
 	}
-	resp, err := c.call(ctx, op, ListSecretsPath, in, optFns)
-	if err != nil {
-		return nil, err
-	}
 	var w listSecretsWire
-	if err := decode(op, resp, &w); err != nil {
+	resp, err := c.call(ctx, op, ListSecretsPath, in, &w, optFns)
+	if err != nil {
 		return nil, err
 	}
 	out := &ListSecretsOutput{RequestID: requestID(w.RequestID, resp), TraceID: string(w.TraceID)}
 	for _, s := range w.Data.Secrets {
-		sum := SecretSummary{
+		out.Secrets = append(out.Secrets, SecretSummary{
 			NamespaceID: string(s.NamespaceID),
 			SecretID:    int64(s.SecretID),
 			SecretName:  string(s.SecretName),
@@ -94,8 +80,7 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 			CreateTime:  wire.EpochTime(int64(s.CreateTime)),
 			UpdateTime:  wire.EpochTime(int64(s.UpdateTime)),
 			RelateApps:  relateApps(s.RelateApps),
-		}
-		out.Secrets = append(out.Secrets, sum)
+		})
 	}
 	return out, nil
 }
