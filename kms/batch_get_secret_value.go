@@ -57,7 +57,7 @@ type batchSecretWire struct {
 }
 
 type batchGetSecretValueWire struct {
-	RequestID    wire.String                    `json:"RequestId"`
+	head
 	SecretValues *wire.List[getSecretValueWire] `json:"SecretValues"`
 	Errors       *wire.List[struct {
 		SecretName wire.String `json:"SecretName"`
@@ -137,11 +137,10 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 		SecretsList string `url:"SecretsList"`
 	}{string(b)}
 	var w batchGetSecretValueWire
-	resp, err := c.call(ctx, op, &q, &w, optFns)
-	if err != nil {
+	if err := c.call(ctx, op, &q, &w, optFns); err != nil {
 		return nil, err
 	}
-	out := &BatchGetSecretValueOutput{RequestID: requestID(w.RequestID, resp)}
+	out := &BatchGetSecretValueOutput{RequestID: string(w.RequestID)}
 	if w.SecretValues != nil {
 		out.SecretValues = make([]GetSecretValueOutput, 0, len(*w.SecretValues))
 		for _, v := range *w.SecretValues {

@@ -9,11 +9,12 @@ import (
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
-// APIVersion is the KMS API version this client speaks.
-const APIVersion = "2016-01-20"
-
-// LibraryVersion is this module's version, sent in the User-Agent.
-const LibraryVersion = transport.LibraryVersion
+const (
+	// APIVersion is the KMS API version this client speaks.
+	APIVersion = "2016-01-20"
+	// LibraryVersion is this module's version, sent in the User-Agent.
+	LibraryVersion = transport.LibraryVersion
+)
 
 var service = transport.Service{Name: "kms", Style: transport.RPC, Version: APIVersion}
 
@@ -97,43 +98,47 @@ func (c *Client) InstanceEndpoint() string {
 	return c.inst.tc.Endpoint()
 }
 
+// head is what every KMS document has; each embeds it.
+type head struct {
+	RequestID wire.String `json:"RequestId"`
+}
+
+func (h *head) requestID() *wire.String { return &h.RequestID }
+
 // document is the success answer of one KMS operation; missing says what
 // a body lacks to be one ("" when nothing).
 type document interface {
+	requestID() *wire.String
 	missing() string
 }
 
 // call sends op with a validated input and the call's overrides, and
-// decodes the success answer into doc.
-func (c *Client) call(ctx context.Context, op string, in any, doc document, optFns []func(*Options)) (*transport.Response, error) {
+// decodes the success answer into doc, whose RequestID is the header's
+// when the body has none.
+func (c *Client) call(ctx context.Context, op string, in any, doc document, optFns []func(*Options)) error {
 	q, err := transport.EncodeQuery(service.Name, op, in)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	tc, done, err := c.transportFor(op, optFns)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer done()
 	resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: "POST", Query: q})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The transport decoded any error answer; a 2xx body must still be the
 	// operation's document, not an error document under 200 or a proxy's.
 	if err := wire.Unmarshal(resp.Body, doc); err != nil {
-		return nil, transport.NotDocument(service.Name, op, resp, err.Error())
+		return transport.NotDocument(service.Name, op, resp, err.Error())
 	}
 	if m := doc.missing(); m != "" {
-		return nil, transport.NotDocument(service.Name, op, resp, m)
+		return transport.NotDocument(service.Name, op, resp, m)
 	}
-	return resp, nil
-}
-
-// requestID is the document's request id, else the answer's header.
-func requestID(doc wire.String, resp *transport.Response) string {
-	if doc != "" {
-		return string(doc)
+	if id := doc.requestID(); *id == "" {
+		*id = wire.String(resp.RequestID())
 	}
-	return resp.RequestID()
+	return nil
 }

@@ -88,8 +88,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		return nil, invalid(op, "DescribeSecretInput.SecretName is required")
 	}
 	var w describeSecretWire
-	resp, err := c.call(ctx, op, in, &w, optFns)
-	if err != nil {
+	if err := c.call(ctx, op, in, &w, optFns); err != nil {
 		return nil, err
 	}
 	var f fields
@@ -109,7 +108,7 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		PlannedDeleteTime: f.time("PlannedDeleteTime", w.PlannedDeleteTime),
 		RotationInterval:  f.duration("RotationInterval", string(w.RotationInterval)),
 		Tags:              tags(w.Tags),
-		RequestID:         requestID(w.RequestID, resp),
+		RequestID:         string(w.RequestID),
 	}
 	out.Unparsed = f.unparsed // after the conversions above, which fill it
 	return out, nil

@@ -53,7 +53,7 @@ type GetSecretValueOutput struct {
 
 // secretWire is what the GetSecretValue and DescribeSecret documents share.
 type secretWire struct {
-	RequestID         wire.String   `json:"RequestId"`
+	head
 	SecretName        wire.String   `json:"SecretName"`
 	SecretType        wire.String   `json:"SecretType"`
 	CreateTime        wire.Time     `json:"CreateTime"`
@@ -96,13 +96,10 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 		return nil, invalid(op, "GetSecretValueInput.SecretName is required")
 	}
 	var w getSecretValueWire
-	resp, err := c.call(ctx, op, in, &w, optFns)
-	if err != nil {
+	if err := c.call(ctx, op, in, &w, optFns); err != nil {
 		return nil, err
 	}
-	out := w.output()
-	out.RequestID = requestID(w.RequestID, resp)
-	return out, nil
+	return w.output(), nil
 }
 
 // output converts GetSecretValue's document, or one item of

@@ -29,7 +29,7 @@ func checkPaging(op, typ string, number, size int) error {
 
 // pageWire is the paging part of a listing document.
 type pageWire struct {
-	RequestID  wire.String `json:"RequestId"`
+	head
 	TotalCount *wire.Int64 `json:"TotalCount"`
 	PageNumber wire.Int64  `json:"PageNumber"`
 	PageSize   wire.Int64  `json:"PageSize"`

@@ -9,14 +9,11 @@ import (
 	"github.com/alisecret/alisecret-go/signer"
 )
 
-// APIVersion is the SAE API version this client speaks.
-const APIVersion = "2019-05-06"
-
-// LibraryVersion is this module's version, sent in the User-Agent.
-const LibraryVersion = transport.LibraryVersion
-
-// Resource paths of the SAE operations this client calls (ROA style).
 const (
+	// APIVersion is the SAE API version this client speaks.
+	APIVersion = "2019-05-06"
+	// LibraryVersion is this module's version, sent in the User-Agent.
+	LibraryVersion = transport.LibraryVersion
 	// DescribeSecretPath is the resource path of DescribeSecret.
 	DescribeSecretPath = "/pop/v1/sam/secret/secret"
 	// ListSecretsPath is the resource path of ListSecrets.
@@ -101,29 +98,29 @@ func (c *Client) Options() Options { return c.tc.Options() }
 // Endpoint returns the base URL requests go to.
 func (c *Client) Endpoint() string { return c.tc.Endpoint() }
 
-// envelope is SAE's wrapper around every answer; an operation's document
-// embeds it.
+// envelope is SAE's wrapper around every answer, which each document embeds.
 type envelope struct {
 	RequestID wire.String `json:"RequestId"`
 	TraceID   wire.String `json:"TraceId"`
 	Success   *wire.Bool  `json:"Success"`
 }
 
-func (e *envelope) success() bool { return e.Success != nil && bool(*e.Success) }
+func (e *envelope) head() *envelope { return e }
 
 // document is the success answer of one SAE operation; missing says what a
 // body lacks to be one ("" when nothing).
 type document interface {
-	success() bool
+	head() *envelope
 	missing() string
 }
 
 // call sends op (GET path?query) with the call's overrides and decodes the
-// success answer into doc.
-func (c *Client) call(ctx context.Context, op, path string, in any, doc document, optFns []func(*Options)) (*transport.Response, error) {
+// success answer into doc, whose RequestID is the header's when the body
+// has none.
+func (c *Client) call(ctx context.Context, op, path string, in any, doc document, optFns []func(*Options)) error {
 	q, err := transport.EncodeQuery(service.Name, op, in)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	tc := c.tc
 	if len(optFns) > 0 {
@@ -132,35 +129,30 @@ func (c *Client) call(ctx context.Context, op, path string, in any, doc document
 			fn(&o)
 		}
 		if err := noInstance(o); err != nil {
-			return nil, err
+			return err
 		}
 		if tc, err = c.tc.With(o); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	resp, err := tc.Do(ctx, &transport.Request{Operation: op, Method: "GET", Path: path, Query: q})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The transport decoded any error answer ("Success": false included);
-	// a 2xx body must still be the operation's document, with
-	// "Success": true. NotDocument never quotes the body.
+	// a 2xx body must still be the operation's document.
 	if err := wire.Unmarshal(resp.Body, doc); err != nil {
-		return nil, transport.NotDocument(service.Name, op, resp, err.Error())
+		return transport.NotDocument(service.Name, op, resp, err.Error())
 	}
-	if !doc.success() {
-		return nil, transport.NotDocument(service.Name, op, resp, `no "Success": true`)
+	h := doc.head()
+	if h.Success == nil || !bool(*h.Success) {
+		return transport.NotDocument(service.Name, op, resp, `no "Success": true`)
 	}
 	if m := doc.missing(); m != "" {
-		return nil, transport.NotDocument(service.Name, op, resp, m)
+		return transport.NotDocument(service.Name, op, resp, m)
 	}
-	return resp, nil
-}
-
-// requestID is the document's request id, else the answer's header.
-func requestID(doc wire.String, resp *transport.Response) string {
-	if doc != "" {
-		return string(doc)
+	if h.RequestID == "" {
+		h.RequestID = wire.String(resp.RequestID())
 	}
-	return resp.RequestID()
+	return nil
 }

@@ -3,41 +3,14 @@ package sae
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"maps"
-	"slices"
-	"time"
 
 	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
 // DescribeSecretInput is the input of DescribeSecret.
 type DescribeSecretInput struct {
-	// NamespaceID is the namespace, e.g. "cn-beijing:test", or the region id
-	// for the default namespace. Required.
-	NamespaceID string `url:"NamespaceId"`
-	// SecretID is the secret's numeric id. Required, positive.
-	SecretID int64 `url:"SecretId"`
-}
-
-// RelateApp is an application that uses a secret.
-type RelateApp struct {
-	AppID   string
-	AppName string
-}
-
-// Secret is an SAE secret: a set of key/value pairs, Kubernetes-style.
-// fmt and slog print SecretData's keys with every value "[redacted]"; read
-// the map, Decoded or DockerConfig to use the values.
-type Secret struct {
-	NamespaceID string
-	SecretID    int64
-	SecretName  string
-	SecretType  string            // e.g. Opaque, kubernetes.io/dockerconfigjson
-	SecretData  map[string]string // as SAE returns them; Kubernetes-style values are base64 (see Decoded)
-	CreateTime  time.Time
-	UpdateTime  time.Time
-	RelateApps  []RelateApp
+	NamespaceID string `url:"NamespaceId"` // e.g. "cn-beijing:test", or the region id for the default namespace; required
+	SecretID    int64  `url:"SecretId"`    // the secret's numeric id; required, positive
 }
 
 // DescribeSecretOutput is the answer of DescribeSecret; fmt and slog print
@@ -60,8 +33,7 @@ type secretWire struct {
 	RelateApps  relateAppsWire `json:"RelateApps"`
 }
 
-// relateAppsWire is an alias, so that it keeps wire.List's decoding (a
-// wrapped list, a single element).
+// relateAppsWire is an alias, so that it keeps wire.List's decoding.
 type relateAppsWire = wire.List[struct {
 	AppID   wire.String `json:"AppId"`
 	AppName wire.String `json:"AppName"`
@@ -102,13 +74,11 @@ func (w *describeSecretWire) missing() string {
 	return ""
 }
 
-// DescribeSecret returns a secret with its data.
-//
-// Errors: a nil input, an empty NamespaceID or a SecretID below 1 fails
-// before anything is sent ([signer.ErrInvalidInput]). A missing secret or
-// namespace matches [ErrSecretNotFound]. "Success": false is an *APIError
-// even under HTTP 200, and so is a 2xx answer that is not a secret
-// document, with an empty Code.
+// DescribeSecret returns a secret with its data. A nil input, an empty
+// NamespaceID or a SecretID below 1 fails before anything is sent
+// ([signer.ErrInvalidInput]); a missing secret or namespace matches
+// [ErrSecretNotFound]; a 2xx answer that is not a secret document is an
+// *APIError with an empty Code.
 //
 // API: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-classic/developer-reference/api-sae-2019-05-06-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
@@ -122,12 +92,11 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		return nil, invalid(op, fmt.Sprintf("DescribeSecretInput.SecretID must be positive, got %d", in.SecretID))
 	}
 	var w describeSecretWire
-	resp, err := c.call(ctx, op, DescribeSecretPath, in, &w, optFns)
-	if err != nil {
+	if err := c.call(ctx, op, DescribeSecretPath, in, &w, optFns); err != nil {
 		return nil, err
 	}
 	d := w.Data
-	out := &DescribeSecretOutput{RequestID: requestID(w.RequestID, resp), TraceID: string(w.TraceID), Secret: Secret{
+	out := &DescribeSecretOutput{RequestID: string(w.RequestID), TraceID: string(w.TraceID), Secret: Secret{
 		NamespaceID: string(d.NamespaceID),
 		SecretID:    int64(d.SecretID),
 		SecretName:  string(d.SecretName),
@@ -145,54 +114,46 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	return out, nil
 }
 
-// secretView and describeSecretOutputView have the fields and none of the
-// methods; a describeSecretOutputView's Secret still redacts itself.
-type (
-	secretView               Secret
-	describeSecretOutputView DescribeSecretOutput
-)
+// DescribeSecretByNameInput is the input of DescribeSecretByName.
+type DescribeSecretByNameInput struct {
+	NamespaceID string // e.g. "cn-beijing:prod"; required
+	SecretName  string // unique within its namespace (SAE secrets are Kubernetes secrets); required
+}
 
-// Format prints the secret with every data value "[redacted]", under every verb.
-func (s Secret) Format(f fmt.State, verb rune) {
-	v := secretView(s)
-	if s.SecretData != nil {
-		v.SecretData = make(map[string]string, len(s.SecretData))
-		for k := range s.SecretData {
-			v.SecretData[k] = wire.Redacted
+// DescribeSecretByName returns the secret of that name with its data, in
+// two calls: ListSecrets for its id, then DescribeSecret, whose errors it
+// returns. A name not listed matches [ErrSecretNotFound] (no *APIError);
+// a nil input or an empty field fails before anything is sent.
+func (c *Client) DescribeSecretByName(ctx context.Context, in *DescribeSecretByNameInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
+	const op = "DescribeSecretByName"
+	switch {
+	case in == nil:
+		return nil, invalid(op, "input is nil")
+	case in.NamespaceID == "":
+		return nil, invalid(op, "DescribeSecretByNameInput.NamespaceID is required")
+	case in.SecretName == "":
+		return nil, invalid(op, "DescribeSecretByNameInput.SecretName is required")
+	}
+	list, err := c.ListSecrets(ctx, &ListSecretsInput{NamespaceID: in.NamespaceID}, optFns...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, s := range list.Secrets {
+		if s.SecretName == in.SecretName {
+			ids = append(ids, s.SecretID)
 		}
 	}
-	wire.Format(f, verb, v, "sae.secretView", "sae.Secret")
-}
-
-// String returns the secret with every data value "[redacted]".
-func (s Secret) String() string { return fmt.Sprintf("%+v", s) }
-
-// GoString is like String for %#v.
-func (s Secret) GoString() string { return fmt.Sprintf("%#v", s) }
-
-// LogValue makes slog print the metadata and the data keys, not the values.
-func (s Secret) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("namespace_id", s.NamespaceID),
-		slog.Int64("secret_id", s.SecretID),
-		slog.String("secret_name", s.SecretName),
-		slog.String("secret_type", s.SecretType),
-		slog.Any("secret_keys", slices.Sorted(maps.Keys(s.SecretData))),
-	)
-}
-
-// Format prints the output with every data value "[redacted]", under every verb.
-func (o DescribeSecretOutput) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, describeSecretOutputView(o), "sae.describeSecretOutputView", "sae.DescribeSecretOutput")
-}
-
-// String returns the output with every data value "[redacted]".
-func (o DescribeSecretOutput) String() string { return fmt.Sprintf("%+v", o) }
-
-// GoString is like String for %#v.
-func (o DescribeSecretOutput) GoString() string { return fmt.Sprintf("%#v", o) }
-
-// LogValue makes slog print the ids and the secret's metadata.
-func (o DescribeSecretOutput) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("request_id", o.RequestID), slog.String("trace_id", o.TraceID), slog.Any("secret", o.Secret))
+	switch {
+	case len(ids) == 0:
+		return nil, fmt.Errorf("sae %s: %w: no secret named %q in namespace %q (ListSecrets request id %s)",
+			op, ErrSecretNotFound, in.SecretName, in.NamespaceID, list.RequestID)
+	case len(ids) > 1:
+		return nil, fmt.Errorf("sae %s: %d secrets named %q in namespace %q (ids %v); use DescribeSecret with an id",
+			op, len(ids), in.SecretName, in.NamespaceID, ids)
+	case ids[0] < 1:
+		return nil, fmt.Errorf("sae %s: ListSecrets gave secret %q in namespace %q the id %d, not a positive number",
+			op, in.SecretName, in.NamespaceID, ids[0])
+	}
+	return c.DescribeSecret(ctx, &DescribeSecretInput{NamespaceID: in.NamespaceID, SecretID: ids[0]}, optFns...)
 }

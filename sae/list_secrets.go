@@ -9,9 +9,7 @@ import (
 
 // ListSecretsInput is the input of ListSecrets.
 type ListSecretsInput struct {
-	// NamespaceID is the namespace, e.g. "cn-beijing:prod", or the region id
-	// for the default namespace. Required.
-	NamespaceID string `url:"NamespaceId"`
+	NamespaceID string `url:"NamespaceId"` // e.g. "cn-beijing:prod", or the region id for the default namespace; required
 }
 
 // SecretSummary describes one secret of a namespace, without its data.
@@ -49,12 +47,10 @@ func (w *listSecretsWire) missing() string {
 	return ""
 }
 
-// ListSecrets returns the secrets of a namespace, without their data.
-//
-// Errors: a nil input or an empty NamespaceID fails before anything is
-// sent ([signer.ErrInvalidInput], naming the field). An unknown namespace
-// matches [ErrSecretNotFound]. "Success": false is an *APIError even under
-// HTTP 200, and so is a 2xx body without "Success": true and Data.
+// ListSecrets returns the secrets of a namespace, without their data. A
+// nil input or an empty NamespaceID fails before anything is sent
+// ([signer.ErrInvalidInput]); an unknown namespace matches
+// [ErrSecretNotFound].
 //
 // API: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-classic/developer-reference/api-sae-2019-05-06-listsecrets
 func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns ...func(*Options)) (*ListSecretsOutput, error) {
@@ -66,11 +62,10 @@ func (c *Client) ListSecrets(ctx context.Context, in *ListSecretsInput, optFns .
 		return nil, invalid(op, "ListSecretsInput.NamespaceID is required")
 	}
 	var w listSecretsWire
-	resp, err := c.call(ctx, op, ListSecretsPath, in, &w, optFns)
-	if err != nil {
+	if err := c.call(ctx, op, ListSecretsPath, in, &w, optFns); err != nil {
 		return nil, err
 	}
-	out := &ListSecretsOutput{RequestID: requestID(w.RequestID, resp), TraceID: string(w.TraceID)}
+	out := &ListSecretsOutput{RequestID: string(w.RequestID), TraceID: string(w.TraceID)}
 	for _, s := range w.Data.Secrets {
 		out.Secrets = append(out.Secrets, SecretSummary{
 			NamespaceID: string(s.NamespaceID),
