@@ -22,27 +22,24 @@
 // host only), GetSecretValue goes to a KMS instance gateway and the
 // management operations to the shared gateway.
 //
-// Credentials: with Options.Credentials nil, credentials-go's default chain
+// Credentials: Options.Credentials, or credentials-go's default chain
 // (environment, OIDC/RRSA, CLI profile, credentials file, ECS RAM role,
-// credentials URI), one retrieval at a time shared by concurrent calls;
-// when it finds nothing, calls fail with [ErrNoCredentials]. In tests and
-// CI set ALIBABA_CLOUD_ECS_METADATA_DISABLED=true.
+// credentials URI); when it finds nothing, calls fail with
+// [ErrNoCredentials]. In tests and CI set
+// ALIBABA_CLOUD_ECS_METADATA_DISABLED=true.
 //
-// Errors: an error answer is an [*APIError] (status, code, message, request
-// id), matched by code with errors.Is ([ErrSecretNotFound], [ErrThrottled],
-// [ErrAccessDenied], ...); bad input fails before sending, matching
-// [ErrInvalidInput] and naming the field; a call cut short by its context
-// wraps ctx.Err() and the last failure. No error, log line or observer
-// event holds a secret value, a credential or a signature, and fmt and
-// slog print [GetSecretValueOutput].SecretData as "[redacted]".
+// Errors: an error answer is an [*APIError], matched by code with
+// errors.Is ([ErrSecretNotFound], [ErrThrottled], ...); bad input fails
+// before sending, matching [ErrInvalidInput] and naming the field. No
+// error, log line or observer event holds a secret value, a credential or
+// a signature, and fmt and slog print [GetSecretValueOutput].SecretData as
+// "[redacted]".
 //
 // Retries (package retry): throttling is retried for as long as the
-// context allows, after the wait the service asked for plus full jitter;
-// connection errors and 5xx up to Options.RetryMaxAttempts attempts; a
-// client whose last three attempts failed sends one request a second until
-// one succeeds; a clock-skew answer corrects the client's clock and is
-// retried once. Options.Observer sees every call and attempt (the otel
-// module adapts it to OpenTelemetry).
+// context allows, connection errors and 5xx up to Options.RetryMaxAttempts
+// attempts, and a clock-skew answer once, with the client's clock
+// corrected. Options.Observer sees every call and attempt (the otel module
+// adapts it to OpenTelemetry).
 //
 // Testing: package kmstest serves KMS in-process (signatures checked,
 // faults, rate limits, an instance gateway with its own CA); [API] lists

@@ -262,14 +262,8 @@ func (c *Client) ListSecretVersionIDs(ctx context.Context, in *ListSecretVersion
 }
 
 // AllSecretVersions iterates over every version of in.SecretName, page
-// after page, as [Client.AllSecrets] does over secrets.
-//
-//	for v, err := range client.AllSecretVersions(ctx, &kms.ListSecretVersionIDsInput{SecretName: "db"}) {
-//		if err != nil {
-//			return err
-//		}
-//		fmt.Println(v.VersionID, v.VersionStages)
-//	}
+// after page, as [Client.AllSecrets] does over secrets, with a zero
+// SecretVersion beside an error.
 func (c *Client) AllSecretVersions(ctx context.Context, in *ListSecretVersionIDsInput, optFns ...func(*Options)) iter.Seq2[SecretVersion, error] {
 	return func(yield func(SecretVersion, error) bool) {
 		if in == nil {
