@@ -15,12 +15,10 @@ const MaxBatchSecrets = 20
 
 // BatchGetSecretValueInput is the input of BatchGetSecretValue.
 type BatchGetSecretValueInput struct {
-	// Secrets are the secret versions to read: 1 to 20, no two alike.
-	Secrets []BatchSecret
+	Secrets []BatchSecret // the secret versions to read: 1 to 20, no two alike
 }
 
-// BatchSecret names one secret version of a batch, as GetSecretValueInput
-// does.
+// BatchSecret names one secret version of a batch, as GetSecretValueInput does.
 type BatchSecret struct {
 	SecretName          string // name or ARN; required
 	VersionStage        string // empty: ACSCurrent
@@ -30,18 +28,14 @@ type BatchSecret struct {
 
 // BatchGetSecretValueOutput is the answer of BatchGetSecretValue.
 type BatchGetSecretValueOutput struct {
-	// SecretValues are the versions read, each as GetSecretValue returns
-	// it (printed with SecretData redacted).
-	SecretValues []GetSecretValueOutput
-	// Errors has one entry for each secret that could not be read.
-	Errors    []BatchError
-	RequestID string
+	SecretValues []GetSecretValueOutput // the versions read, as GetSecretValue returns them
+	Errors       []BatchError           // one for each secret that could not be read
+	RequestID    string
 }
 
-// BatchError is the failure of one secret of a batch. Err is an *APIError
-// that matches the classes GetSecretValue's errors match
-// (ErrSecretNotFound, ErrAccessDenied, ...); BatchError itself matches
-// them too, through Unwrap.
+// BatchError is the failure of one secret of a batch. Err, and through
+// Unwrap the BatchError, matches the classes GetSecretValue's errors match
+// ([ErrSecretNotFound], [ErrAccessDenied], ...).
 type BatchError struct {
 	SecretName string
 	Err        error
@@ -53,8 +47,8 @@ func (e BatchError) Error() string { return fmt.Sprintf("secret %q: %v", e.Secre
 // Unwrap returns Err.
 func (e BatchError) Unwrap() error { return e.Err }
 
-// batchSecretWire is one item of the SecretsList parameter, with the keys
-// and the string-typed flag the service documents.
+// batchSecretWire is one item of the SecretsList parameter; the service
+// documents the flag as a string.
 type batchSecretWire struct {
 	FetchExtendedConfig string `json:"FetchExtendedConfig,omitempty"`
 	SecretName          string `json:"SecretName"`
@@ -62,22 +56,16 @@ type batchSecretWire struct {
 	VersionStage        string `json:"VersionStage,omitempty"`
 }
 
-type batchQuery struct {
-	SecretsList string `url:"SecretsList"`
-}
-
-type batchErrorWire struct {
-	SecretName wire.String `json:"SecretName"`
-	Code       wire.String `json:"Code"`
-	Message    wire.String `json:"Message"`
-	HTTPStatus wire.Int64  `json:"HttpStatus"`
-	RequestID  wire.String `json:"RequestId"`
-}
-
 type batchGetSecretValueWire struct {
-	RequestID    wire.String                    `json:"RequestId"`
+	head
 	SecretValues *wire.List[getSecretValueWire] `json:"SecretValues"`
-	Errors       *wire.List[batchErrorWire]     `json:"Errors"`
+	Errors       *wire.List[struct {
+		SecretName wire.String `json:"SecretName"`
+		Code       wire.String `json:"Code"`
+		Message    wire.String `json:"Message"`
+		HTTPStatus wire.Int64  `json:"HttpStatus"`
+		RequestID  wire.String `json:"RequestId"`
+	}] `json:"Errors"`
 }
 
 func (w *batchGetSecretValueWire) missing() string {
@@ -113,20 +101,13 @@ func (in *BatchGetSecretValueInput) validate(op string) error {
 }
 
 // BatchGetSecretValue reads up to 20 secret versions in one request. A
-// secret that cannot be read (not found, access denied) is not an error of
-// the call: it is listed in Errors, and the call returns nil. Only a
-// failure of the whole request (an error answer, a transport error) is an
-// error, retried as for every call.
-//
-// With Options.InstanceEndpoint set, the batch is read from the instance
-// gateway with one GetSecretValue per secret, at most 4 at a time, into
-// the same output: no document says an instance serves the batch. Errors
-// then holds the error GetSecretValue returned for each secret that
-// failed, whatever it was.
-//
-// Errors: a nil input, no secrets, more than 20, an empty SecretName or a
-// version asked for twice fails before anything is sent
-// (signer.ErrInvalidInput, naming the field).
+// secret that cannot be read is an entry of Errors, not an error of the
+// call; only a failure of the whole request is. With
+// Options.InstanceEndpoint set, it sends one GetSecretValue per secret to
+// the instance, at most 4 at a time (no document says an instance serves
+// the batch), and Errors holds what each failed one returned. A nil or
+// empty input, more than 20 secrets, an empty SecretName or a version
+// asked for twice fails before anything is sent ([signer.ErrInvalidInput]).
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-batchgetsecretvalue
 func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValueInput, optFns ...func(*Options)) (*BatchGetSecretValueOutput, error) {
@@ -137,7 +118,7 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 	if err := in.validate(op); err != nil {
 		return nil, err
 	}
-	o := c.opts
+	o := c.Options()
 	for _, fn := range optFns {
 		fn(&o)
 	}
@@ -151,52 +132,38 @@ func (c *Client) BatchGetSecretValue(ctx context.Context, in *BatchGetSecretValu
 			list[i].FetchExtendedConfig = "true"
 		}
 	}
-	b, err := json.Marshal(list)
-	if err != nil { // strings only: always marshals
-		return nil, invalid(op, "BatchGetSecretValueInput.Secrets: "+err.Error())
-	}
-	resp, err := c.call(ctx, op, &batchQuery{SecretsList: string(b)}, optFns)
-	if err != nil {
-		return nil, err
-	}
+	b, _ := json.Marshal(list) // strings only: cannot fail
+	q := struct {
+		SecretsList string `url:"SecretsList"`
+	}{string(b)}
 	var w batchGetSecretValueWire
-	if err := decode(op, resp, &w); err != nil {
+	if err := c.call(ctx, op, &q, &w, optFns); err != nil {
 		return nil, err
 	}
-	return w.output(requestID(w.RequestID, resp)), nil
-}
-
-// output converts the document; reqID is the batch's request id.
-func (w *batchGetSecretValueWire) output(reqID string) *BatchGetSecretValueOutput {
-	out := &BatchGetSecretValueOutput{RequestID: reqID}
+	out := &BatchGetSecretValueOutput{RequestID: string(w.RequestID)}
 	if w.SecretValues != nil {
 		out.SecretValues = make([]GetSecretValueOutput, 0, len(*w.SecretValues))
-		for i := range *w.SecretValues {
-			v := (*w.SecretValues)[i].output()
-			v.RequestID = cmp.Or(v.RequestID, reqID)
-			out.SecretValues = append(out.SecretValues, *v)
+		for _, v := range *w.SecretValues {
+			value := v.output()
+			value.RequestID = cmp.Or(value.RequestID, out.RequestID)
+			out.SecretValues = append(out.SecretValues, *value)
 		}
 	}
 	if w.Errors != nil {
 		for _, e := range *w.Errors {
 			out.Errors = append(out.Errors, BatchError{SecretName: string(e.SecretName), Err: &APIError{
-				Service: service.Name, Operation: "BatchGetSecretValue", StatusCode: int(e.HTTPStatus),
-				Code: string(e.Code), Message: string(e.Message), RequestID: cmp.Or(string(e.RequestID), reqID),
+				Service: service.Name, Operation: op, StatusCode: int(e.HTTPStatus),
+				Code: string(e.Code), Message: string(e.Message), RequestID: cmp.Or(string(e.RequestID), out.RequestID),
 			}})
 		}
 	}
-	return out
+	return out, nil
 }
 
-// instanceBatchConcurrency bounds the GetSecretValue calls one batch sends
-// to an instance gateway at once.
-const instanceBatchConcurrency = 4
-
-// batchFromInstance reads the batch with one GetSecretValue per secret.
 func (c *Client) batchFromInstance(ctx context.Context, in *BatchGetSecretValueInput, optFns []func(*Options)) *BatchGetSecretValueOutput {
 	values := make([]*GetSecretValueOutput, len(in.Secrets))
 	errs := make([]error, len(in.Secrets))
-	sem := make(chan struct{}, instanceBatchConcurrency)
+	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i, s := range in.Secrets {
 		wg.Add(1)

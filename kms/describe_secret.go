@@ -41,12 +41,10 @@ type DescribeSecretOutput struct {
 	Tags      []Tag // with FetchTags
 	RequestID string
 
-	// Unparsed holds, by wire name ("CreateTime", "RotationInterval", ...),
-	// the text of each metadata field sent in a layout the client does not
-	// read; that field is then zero. Nil when every field was read.
-	Unparsed map[string]string
+	Unparsed map[string]string // fields sent in an unknown layout (see GetSecretValueOutput)
 }
 
+// tagWire is a tag as KMS sends it: TagKey/TagValue or Key/Value.
 type tagWire struct {
 	TagKey   wire.String `json:"TagKey"`
 	TagValue wire.String `json:"TagValue"`
@@ -54,32 +52,31 @@ type tagWire struct {
 	Value    wire.String `json:"Value"`
 }
 
+func tags(ws []tagWire) []Tag {
+	var out []Tag
+	for _, t := range ws {
+		tag := Tag{Key: string(t.TagKey), Value: string(t.TagValue)}
+		if tag.Key == "" {
+			tag = Tag{Key: string(t.Key), Value: string(t.Value)}
+		}
+		out = append(out, tag)
+	}
+	return out
+}
+
 type describeSecretWire struct {
-	RequestID         wire.String        `json:"RequestId"`
-	SecretName        wire.String        `json:"SecretName"`
-	SecretType        wire.String        `json:"SecretType"`
+	secretWire
 	Description       wire.String        `json:"Description"`
 	ARN               wire.String        `json:"Arn"`
 	EncryptionKeyID   wire.String        `json:"EncryptionKeyId"`
 	DKMSInstanceID    wire.String        `json:"DKMSInstanceId"`
-	AutomaticRotation wire.String        `json:"AutomaticRotation"`
-	ExtendedConfig    wire.JSONText      `json:"ExtendedConfig"`
-	CreateTime        wire.Time          `json:"CreateTime"`
 	UpdateTime        wire.Time          `json:"UpdateTime"`
-	LastRotationDate  wire.Time          `json:"LastRotationDate"`
-	NextRotationDate  wire.Time          `json:"NextRotationDate"`
 	PlannedDeleteTime wire.Time          `json:"PlannedDeleteTime"`
-	RotationInterval  wire.String        `json:"RotationInterval"`
 	Tags              wire.List[tagWire] `json:"Tags"`
 }
 
-// DescribeSecret returns a secret's metadata (no value).
-//
-// Errors: a nil input or an empty SecretName fails before anything is sent
-// (signer.ErrInvalidInput). A missing secret matches ErrSecretNotFound;
-// other answers from KMS are *APIError with the classes in package signer,
-// as is a 2xx answer that is not a DescribeSecret document. A metadata field
-// in an unknown layout is not an error: see Unparsed.
+// DescribeSecret returns a secret's metadata (no value). Its errors are
+// those of GetSecretValue.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
@@ -90,14 +87,11 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	if in.SecretName == "" {
 		return nil, invalid(op, "DescribeSecretInput.SecretName is required")
 	}
-	resp, err := c.call(ctx, op, in, optFns)
-	if err != nil {
-		return nil, err
-	}
 	var w describeSecretWire
-	if err := decode(op, resp, &w); err != nil {
+	if err := c.call(ctx, op, in, &w, optFns); err != nil {
 		return nil, err
 	}
+	var f fields
 	out := &DescribeSecretOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -107,16 +101,15 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 		DKMSInstanceID:    string(w.DKMSInstanceID),
 		AutomaticRotation: string(w.AutomaticRotation),
 		ExtendedConfig:    string(w.ExtendedConfig),
-		RequestID:         requestID(w.RequestID, resp),
+		CreateTime:        f.time("CreateTime", w.CreateTime),
+		UpdateTime:        f.time("UpdateTime", w.UpdateTime),
+		LastRotationDate:  f.time("LastRotationDate", w.LastRotationDate),
+		NextRotationDate:  f.time("NextRotationDate", w.NextRotationDate),
+		PlannedDeleteTime: f.time("PlannedDeleteTime", w.PlannedDeleteTime),
+		RotationInterval:  f.duration("RotationInterval", string(w.RotationInterval)),
 		Tags:              tags(w.Tags),
+		RequestID:         string(w.RequestID),
 	}
-	var f fields
-	out.CreateTime = f.time("CreateTime", w.CreateTime)
-	out.UpdateTime = f.time("UpdateTime", w.UpdateTime)
-	out.LastRotationDate = f.time("LastRotationDate", w.LastRotationDate)
-	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
-	out.PlannedDeleteTime = f.time("PlannedDeleteTime", w.PlannedDeleteTime)
-	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
-	out.Unparsed = f.unparsed
+	out.Unparsed = f.unparsed // after the conversions above, which fill it
 	return out, nil
 }

@@ -1,9 +1,8 @@
 // Package kms reads secrets from Alibaba Cloud KMS Secrets Manager (RPC
 // style, API version 2016-01-20): [Client.GetSecretValue],
-// [Client.BatchGetSecretValue] (up to 20 secrets a request),
-// [Client.DescribeSecret], [Client.ListSecrets] and
-// [Client.ListSecretVersionIDs] with the iterators [Client.AllSecrets] and
-// [Client.AllSecretVersions], KMS instance gateways, and a [Cache].
+// [Client.BatchGetSecretValue], [Client.DescribeSecret],
+// [Client.ListSecrets] and [Client.ListSecretVersionIDs] with the iterators
+// [Client.AllSecrets] and [Client.AllSecretVersions], and a [Cache].
 //
 //	client, err := kms.New(kms.Options{Region: "cn-hangzhou"}) // validates; no I/O
 //	if err != nil {
@@ -19,41 +18,28 @@
 // Requests go over HTTPS to kms.<region>.aliyuncs.com (kms-vpc.<region>
 // with Network "vpc"; Endpoint overrides the host). Every operation takes
 // per-call overrides: client.GetSecretValue(ctx, in, func(o *kms.Options) { o.RetryMaxAttempts = 1 }).
-// With [Options].InstanceEndpoint and InstanceCACert, GetSecretValue goes to
-// a KMS instance gateway (the CA trusted for that host only) and the
+// With [Options].InstanceEndpoint (and InstanceCACert, trusted for that
+// host only), GetSecretValue goes to a KMS instance gateway and the
 // management operations to the shared gateway.
 //
-// Credentials: with Options.Credentials nil, credentials-go's default chain
+// Credentials: Options.Credentials, or credentials-go's default chain
 // (environment, OIDC/RRSA, CLI profile, credentials file, ECS RAM role,
-// credentials URI), one retrieval at a time shared by concurrent calls;
-// when it finds nothing, calls fail with [ErrNoCredentials]. In tests and
-// CI set ALIBABA_CLOUD_ECS_METADATA_DISABLED=true, so that the chain does
-// not probe the ECS metadata address.
+// credentials URI); when it finds nothing, calls fail with
+// [ErrNoCredentials]. In tests and CI set
+// ALIBABA_CLOUD_ECS_METADATA_DISABLED=true.
 //
-// Errors: an error answer is an [*APIError] (status, code, message, request
-// id), matched by code against classes with errors.Is ([ErrSecretNotFound],
-// [ErrThrottled], [ErrAccessDenied], [ErrInvalidCredentials], ...); bad
-// input fails before sending, matching [ErrInvalidInput] and naming the
-// field; a call cut short by its context wraps ctx.Err() and the last
-// failure, and names the endpoint. No error, log line or observer event
-// holds a secret value, an access key secret, a token or a signature, and
-// [GetSecretValueOutput] prints SecretData as "[redacted]".
+// Errors: an error answer is an [*APIError], matched by code with
+// errors.Is ([ErrSecretNotFound], [ErrThrottled], ...); bad input fails
+// before sending, matching [ErrInvalidInput] and naming the field. No
+// error, log line or observer event holds a secret value, a credential or
+// a signature, and fmt and slog print [GetSecretValueOutput].SecretData as
+// "[redacted]".
 //
 // Retries (package retry): throttling is retried for as long as the
-// context allows, after the wait the service asked for plus full jitter;
-// connection errors and 5xx up to Options.RetryMaxAttempts attempts; a
-// client whose last three attempts failed sends one request a second until
-// one succeeds; a clock-skew answer teaches the client the service's time
-// and is retried once at once. Options.Observer sees every call and attempt
-// (the otel module adapts it to OpenTelemetry).
-//
-// Caching: [Cache] serves GetSecretValue from memory and returns what the
-// client returns, a *GetSecretValueOutput of the caller's own. A value is
-// fresh for TTL (each expiry drawn within +-10%), then served stale for
-// MaxStale while one background fetch runs; [Cache.Preload] loads many
-// secrets at start with BatchGetSecretValue, 20 a request; RefreshInterval
-// refreshes every entry in the background, so OnChange fires on rotation
-// without any Get, and OnRefreshError is told each background failure.
+// context allows, connection errors and 5xx up to Options.RetryMaxAttempts
+// attempts, and a clock-skew answer once, with the client's clock
+// corrected. Options.Observer sees every call and attempt (the otel module
+// adapts it to OpenTelemetry).
 //
 // Testing: package kmstest serves KMS in-process (signatures checked,
 // faults, rate limits, an instance gateway with its own CA); [API] lists

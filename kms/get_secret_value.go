@@ -13,26 +13,19 @@ import (
 
 // GetSecretValueInput is the input of GetSecretValue.
 type GetSecretValueInput struct {
-	// SecretName is the secret's name, or its ARN
-	// (acs:kms:<region>:<account>:secret/<name>) for another account's
-	// secret. Required.
+	// SecretName is the secret's name, or its ARN for another account's. Required.
 	SecretName string `url:"SecretName"`
-	// VersionStage selects the version by stage label, e.g. "ACSPrevious".
-	// Empty: ACSCurrent.
+	// VersionStage selects the version by stage, e.g. "ACSPrevious". Empty: ACSCurrent.
 	VersionStage string `url:"VersionStage,omitempty"`
-	// VersionID selects the version by id. With VersionStage set too, the
-	// version must carry that stage.
+	// VersionID selects the version by id; with VersionStage, it must carry that stage.
 	VersionID string `url:"VersionId,omitempty"`
-	// FetchExtendedConfig asks for the ExtendedConfig of managed secrets
-	// (RDS, RAM, ECS).
+	// FetchExtendedConfig asks for the ExtendedConfig of managed secrets.
 	FetchExtendedConfig bool `url:"FetchExtendedConfig,omitempty"`
-	// DryRun checks permissions and parameters only: KMS then answers with
-	// an error, which matches ErrDryRun when everything else was fine.
+	// DryRun checks permissions and parameters only: the answer then matches ErrDryRun.
 	DryRun bool `url:"DryRun,omitempty"`
 }
 
 // GetSecretValueOutput is a secret's value and the metadata of its version.
-//
 // fmt and slog print SecretData as "[redacted]"; read the field, Bytes or
 // DecodeJSON to use it.
 type GetSecretValueOutput struct {
@@ -52,39 +45,46 @@ type GetSecretValueOutput struct {
 	ExtendedConfig    string // JSON text (managed secrets, with FetchExtendedConfig)
 	RequestID         string
 
-	// Unparsed holds, by wire name ("CreateTime", "RotationInterval", ...),
-	// the text of each metadata field sent in a layout the client does not
-	// read; that field is then zero. Nil when every field was read. Such a
-	// field never fails the call: the value is what the caller came for.
+	// Unparsed holds, by wire name ("CreateTime", ...), the text of each
+	// metadata field sent in a layout the client does not read; that field
+	// is then zero, and the call still succeeds. Nil when all were read.
 	Unparsed map[string]string
 }
 
+// secretWire is what the GetSecretValue and DescribeSecret documents share.
+type secretWire struct {
+	head
+	SecretName        wire.String   `json:"SecretName"`
+	SecretType        wire.String   `json:"SecretType"`
+	CreateTime        wire.Time     `json:"CreateTime"`
+	LastRotationDate  wire.Time     `json:"LastRotationDate"`
+	NextRotationDate  wire.Time     `json:"NextRotationDate"`
+	RotationInterval  wire.String   `json:"RotationInterval"`
+	AutomaticRotation wire.String   `json:"AutomaticRotation"`
+	ExtendedConfig    wire.JSONText `json:"ExtendedConfig"`
+}
+
+func (w *secretWire) missing() string {
+	if w.SecretName == "" {
+		return "no SecretName"
+	}
+	return ""
+}
+
 type getSecretValueWire struct {
-	RequestID         wire.String       `json:"RequestId"`
-	SecretName        wire.String       `json:"SecretName"`
-	SecretType        wire.String       `json:"SecretType"`
-	SecretData        wire.String       `json:"SecretData"`
-	SecretDataType    wire.String       `json:"SecretDataType"`
-	VersionID         wire.String       `json:"VersionId"`
-	VersionStages     wire.List[string] `json:"VersionStages"`
-	CreateTime        wire.Time         `json:"CreateTime"`
-	LastRotationDate  wire.Time         `json:"LastRotationDate"`
-	NextRotationDate  wire.Time         `json:"NextRotationDate"`
-	RotationInterval  wire.String       `json:"RotationInterval"`
-	AutomaticRotation wire.String       `json:"AutomaticRotation"`
-	ExtendedConfig    wire.JSONText     `json:"ExtendedConfig"`
+	secretWire
+	SecretData     wire.String       `json:"SecretData"`
+	SecretDataType wire.String       `json:"SecretDataType"`
+	VersionID      wire.String       `json:"VersionId"`
+	VersionStages  wire.List[string] `json:"VersionStages"`
 }
 
 // GetSecretValue returns the value of a secret version: ACSCurrent unless
-// the input names a stage or version id.
-//
-// Errors: a nil input or an empty SecretName fails before anything is sent
-// (signer.ErrInvalidInput). A missing secret, version or stage matches
-// ErrSecretNotFound; other answers from KMS are *APIError with the classes
-// in package signer. A 2xx answer that is not a GetSecretValue document
-// (not JSON, or no SecretName) is an *APIError with an empty Code and the
-// status received. A metadata field in an unknown layout is not an error:
-// see Unparsed.
+// the input names a stage or version id. A nil input or an empty
+// SecretName fails before anything is sent ([signer.ErrInvalidInput]); a
+// missing secret, version or stage matches [ErrSecretNotFound]; a 2xx
+// answer that is not a GetSecretValue document is an *APIError with an
+// empty Code.
 //
 // API: https://www.alibabacloud.com/help/en/kms/developer-reference/api-kms-2016-01-20-getsecretvalue
 func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, optFns ...func(*Options)) (*GetSecretValueOutput, error) {
@@ -95,22 +95,17 @@ func (c *Client) GetSecretValue(ctx context.Context, in *GetSecretValueInput, op
 	if in.SecretName == "" {
 		return nil, invalid(op, "GetSecretValueInput.SecretName is required")
 	}
-	resp, err := c.call(ctx, op, in, optFns)
-	if err != nil {
-		return nil, err
-	}
 	var w getSecretValueWire
-	if err := decode(op, resp, &w); err != nil {
+	if err := c.call(ctx, op, in, &w, optFns); err != nil {
 		return nil, err
 	}
-	out := w.output()
-	out.RequestID = requestID(w.RequestID, resp)
-	return out, nil
+	return w.output(), nil
 }
 
-// output converts the document (GetSecretValue's, or one item of
-// BatchGetSecretValue's) into the typed output.
+// output converts GetSecretValue's document, or one item of
+// BatchGetSecretValue's.
 func (w *getSecretValueWire) output() *GetSecretValueOutput {
+	var f fields
 	out := &GetSecretValueOutput{
 		SecretName:        string(w.SecretName),
 		SecretType:        string(w.SecretType),
@@ -118,16 +113,15 @@ func (w *getSecretValueWire) output() *GetSecretValueOutput {
 		SecretDataType:    string(w.SecretDataType),
 		VersionID:         string(w.VersionID),
 		VersionStages:     w.VersionStages,
+		CreateTime:        f.time("CreateTime", w.CreateTime),
+		LastRotationDate:  f.time("LastRotationDate", w.LastRotationDate),
+		NextRotationDate:  f.time("NextRotationDate", w.NextRotationDate),
+		RotationInterval:  f.duration("RotationInterval", string(w.RotationInterval)),
 		AutomaticRotation: string(w.AutomaticRotation),
 		ExtendedConfig:    string(w.ExtendedConfig),
 		RequestID:         string(w.RequestID),
 	}
-	var f fields
-	out.CreateTime = f.time("CreateTime", w.CreateTime)
-	out.LastRotationDate = f.time("LastRotationDate", w.LastRotationDate)
-	out.NextRotationDate = f.time("NextRotationDate", w.NextRotationDate)
-	out.RotationInterval = f.duration("RotationInterval", string(w.RotationInterval))
-	out.Unparsed = f.unparsed
+	out.Unparsed = f.unparsed // after the conversions above, which fill it
 	return out
 }
 
@@ -151,9 +145,8 @@ func (o *GetSecretValueOutput) Bytes() ([]byte, error) {
 	return b, nil
 }
 
-// DecodeJSON unmarshals the secret value (see Bytes) into v, for secrets
-// that hold a JSON document. The error names the secret and what did not
-// fit, never the value.
+// DecodeJSON unmarshals the secret value (see Bytes) into v. The error
+// names the secret and what did not fit, never the value.
 func (o *GetSecretValueOutput) DecodeJSON(v any) error {
 	b, err := o.Bytes()
 	if err != nil {
@@ -165,23 +158,18 @@ func (o *GetSecretValueOutput) DecodeJSON(v any) error {
 	return nil
 }
 
-// getSecretValueOutputView has the fields of GetSecretValueOutput and none
-// of its methods, for printing a redacted copy.
+// getSecretValueOutputView has the fields and none of the methods.
 type getSecretValueOutputView GetSecretValueOutput
-
-func (o GetSecretValueOutput) redactedView() getSecretValueOutputView {
-	v := getSecretValueOutputView(o)
-	v.SecretData = wire.RedactString(v.SecretData)
-	return v
-}
 
 // Format prints the output with SecretData as "[redacted]", under every verb.
 func (o GetSecretValueOutput) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, o.redactedView(), "kms.getSecretValueOutputView", "kms.GetSecretValueOutput")
+	v := getSecretValueOutputView(o)
+	v.SecretData = wire.RedactString(v.SecretData)
+	wire.Format(f, verb, v, "kms.getSecretValueOutputView", "kms.GetSecretValueOutput")
 }
 
 // String returns the output with SecretData as "[redacted]".
-func (o GetSecretValueOutput) String() string { return fmt.Sprintf("%+v", o.redactedView()) }
+func (o GetSecretValueOutput) String() string { return fmt.Sprintf("%+v", o) }
 
 // GoString is like String for %#v.
 func (o GetSecretValueOutput) GoString() string { return fmt.Sprintf("%#v", o) }
@@ -197,4 +185,32 @@ func (o GetSecretValueOutput) LogValue() slog.Value {
 		slog.Any("version_stages", o.VersionStages),
 		slog.String("request_id", o.RequestID),
 	)
+}
+
+// fields converts wire metadata. A value in a layout the client does not
+// know reads as the zero value and is kept, as sent, under its wire name:
+// a metadata field must never cost the caller the secret.
+type fields struct{ unparsed map[string]string }
+
+func (f *fields) keep(name, raw string) {
+	if f.unparsed == nil {
+		f.unparsed = make(map[string]string)
+	}
+	f.unparsed[name] = raw
+}
+
+func (f *fields) time(name string, w wire.Time) time.Time {
+	t, err := w.Value()
+	if err != nil {
+		f.keep(name, w.Raw())
+	}
+	return t
+}
+
+func (f *fields) duration(name, s string) time.Duration {
+	d, err := wire.ParseSeconds(s)
+	if err != nil {
+		f.keep(name, s)
+	}
+	return d
 }

@@ -1,20 +1,20 @@
 package kms
 
-import "fmt"
+import (
+	"fmt"
 
-// MaxPageSize is the largest PageSize the listing operations accept; the
-// iterators ask for pages of this size when the input's PageSize is 0.
-const MaxPageSize = 100
+	"github.com/alisecret/alisecret-go/internal/wire"
+)
 
-// pageMissing is the missing test of a listing page: a 2xx answer that
-// is JSON but has neither TotalCount nor the list must never pass for an
-// empty list.
-func pageMissing(hasTotal, hasList bool) string {
-	if !hasTotal && !hasList {
-		return "neither TotalCount nor the list"
-	}
-	return ""
-}
+const (
+	// MaxPageSize is the largest PageSize the listing operations accept,
+	// and the iterators' page size when the input's is 0.
+	MaxPageSize = 100
+	// MaxPages bounds the pages AllSecrets and AllSecretVersions fetch in
+	// one walk: more than any account holds, so a walk that gets that far
+	// is a service that does not advance, and it ends with an error.
+	MaxPages = 10000
+)
 
 // checkPaging validates PageNumber and PageSize of an input named typ.
 func checkPaging(op, typ string, number, size int) error {
@@ -27,11 +27,29 @@ func checkPaging(op, typ string, number, size int) error {
 	return nil
 }
 
-// MaxPages bounds how many pages AllSecrets and AllSecretVersions fetch
-// in one walk: 10,000 pages (a million items at the default size) is more
-// than any account holds, so a walk that gets that far is a service that
-// does not advance, and it ends with an error.
-const MaxPages = 10000
+// pageWire is the paging part of a listing document.
+type pageWire struct {
+	head
+	TotalCount *wire.Int64 `json:"TotalCount"`
+	PageNumber wire.Int64  `json:"PageNumber"`
+	PageSize   wire.Int64  `json:"PageSize"`
+}
+
+// pageMissing is the missing test of a listing document: JSON with
+// neither TotalCount nor the list must never pass for an empty list.
+func (w *pageWire) pageMissing(hasList bool) string {
+	if w.TotalCount == nil && !hasList {
+		return "neither TotalCount nor the list"
+	}
+	return ""
+}
+
+func (w *pageWire) total() int {
+	if w.TotalCount == nil {
+		return 0
+	}
+	return int(*w.TotalCount)
+}
 
 // page is what one listing call answered.
 type page[T any] struct {
@@ -40,33 +58,33 @@ type page[T any] struct {
 	number int // PageNumber as answered; 0 when not sent
 }
 
-// walkPages yields the items of successive pages from page first (0 means
-// 1) of size items, fetched by fetch, until a page is empty, the pages
-// seen cover the total the service reports, fetch fails or the walk runs
-// away (both yielded once, last, as an error) or yield returns false; no
-// page is fetched after that. A walk runs away when the service answers
-// another page number than the one asked for, repeats the previous page
-// (its first item, by key), sends an empty page while TotalCount says more
-// remain, or goes on past MaxPages.
-func walkPages[T any](op string, first, size int, key func(T) string, fetch func(n int) (page[T], error), yield func(T, error) bool) {
-	n := first
-	if n == 0 {
-		n = 1 // a negative first fails validation in fetch
+// walkPages yields the items of the pages fetch answers, from page
+// *number (0 means 1), setting *number (and *size, MaxPageSize when 0)
+// before each fetch. It stops when a page is empty, the pages cover the
+// TotalCount, yield returns false, or fetch fails or the walk runs away
+// (see runaway, and MaxPages), both yielded once as an error.
+func walkPages[T any](op string, number, size *int, key func(T) string, fetch func() (page[T], error), yield func(T, error) bool) {
+	if *size == 0 {
+		*size = MaxPageSize
 	}
-	seen := (n - 1) * size
+	n := *number
+	if n == 0 {
+		n = 1 // a negative n fails validation in fetch
+	}
+	seen := (n - 1) * *size
 	prevFirst := ""
+	var zero T
 	for pages := 1; ; pages++ {
 		if pages > MaxPages {
-			var zero T
 			yield(zero, fmt.Errorf("kms %s: paging stopped before page %d: more than %d pages", op, n, MaxPages))
 			return
 		}
-		p, err := fetch(n)
+		*number = n
+		p, err := fetch()
 		if err == nil {
 			err = runaway(op, n, seen, prevFirst, p, key)
 		}
 		if err != nil {
-			var zero T
 			yield(zero, err)
 			return
 		}
@@ -84,7 +102,9 @@ func walkPages[T any](op string, first, size int, key func(T) string, fetch func
 	}
 }
 
-// runaway reports a page that shows the service is not advancing.
+// runaway reports a page that shows the service is not advancing: another
+// page than the one asked for, the previous page again (its first item,
+// by key), or an empty page while TotalCount says more remain.
 func runaway[T any](op string, n, seen int, prevFirst string, p page[T], key func(T) string) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("kms %s: paging stopped at page %d: %s", op, n, fmt.Sprintf(format, args...))

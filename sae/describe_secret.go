@@ -3,69 +3,37 @@ package sae
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"maps"
-	"slices"
-	"time"
 
 	"github.com/alisecret/alisecret-go/internal/wire"
-	"github.com/alisecret/alisecret-go/signer"
 )
 
 // DescribeSecretInput is the input of DescribeSecret.
 type DescribeSecretInput struct {
-	// NamespaceID is the namespace, e.g. "cn-beijing:test", or the region id
-	// for the default namespace. Required.
-	NamespaceID string `url:"NamespaceId"`
-	// SecretID is the secret's numeric id. Required, positive.
-	SecretID int64 `url:"SecretId"`
+	NamespaceID string `url:"NamespaceId"` // e.g. "cn-beijing:test", or the region id for the default namespace; required
+	SecretID    int64  `url:"SecretId"`    // the secret's numeric id; required, positive
 }
 
-// RelateApp is an application that uses a secret.
-type RelateApp struct {
-	AppID   string
-	AppName string
-}
-
-// Secret is an SAE secret: a set of key/value pairs, Kubernetes-style.
-//
-// fmt and slog print SecretData's keys with every value "[redacted]"; read
-// the map, Decoded or DockerConfig to use the values.
-type Secret struct {
-	NamespaceID string
-	SecretID    int64
-	SecretName  string
-	SecretType  string            // e.g. Opaque, kubernetes.io/dockerconfigjson
-	SecretData  map[string]string // as SAE returns them; Kubernetes-style values are base64 (see Decoded)
-	CreateTime  time.Time
-	UpdateTime  time.Time
-	RelateApps  []RelateApp
-}
-
-// DescribeSecretOutput is the answer of DescribeSecret.
+// DescribeSecretOutput is the answer of DescribeSecret; fmt and slog print
+// it as they print Secret.
 type DescribeSecretOutput struct {
 	RequestID string
 	TraceID   string
 	Secret    Secret
 }
 
-type describeSecretWire struct {
-	envelope
-	Data *struct {
-		NamespaceID wire.String            `json:"NamespaceId"`
-		SecretID    wire.Int64             `json:"SecretId"`
-		SecretName  wire.String            `json:"SecretName"`
-		SecretType  wire.String            `json:"SecretType"`
-		SecretData  map[string]wire.String `json:"SecretData"`
-		CreateTime  wire.Int64             `json:"CreateTime"`
-		UpdateTime  wire.Int64             `json:"UpdateTime"`
-		RelateApps  relateAppsWire         `json:"RelateApps"`
-	} `json:"Data"`
+// secretWire is a secret as DescribeSecret and ListSecrets send it; times
+// are epoch milliseconds.
+type secretWire struct {
+	NamespaceID wire.String    `json:"NamespaceId"`
+	SecretID    wire.Int64     `json:"SecretId"`
+	SecretName  wire.String    `json:"SecretName"`
+	SecretType  wire.String    `json:"SecretType"`
+	CreateTime  wire.Int64     `json:"CreateTime"`
+	UpdateTime  wire.Int64     `json:"UpdateTime"`
+	RelateApps  relateAppsWire `json:"RelateApps"`
 }
 
-// relateAppsWire is RelateApps as both DescribeSecret and ListSecrets send
-// it. An alias, so that it keeps wire.List's decoding (a wrapped list, a
-// single element).
+// relateAppsWire is an alias, so that it keeps wire.List's decoding.
 type relateAppsWire = wire.List[struct {
 	AppID   wire.String `json:"AppId"`
 	AppName wire.String `json:"AppName"`
@@ -78,6 +46,14 @@ func relateApps(l relateAppsWire) []RelateApp {
 		out = append(out, RelateApp{AppID: string(a.AppID), AppName: string(a.AppName)})
 	}
 	return out
+}
+
+type describeSecretWire struct {
+	envelope
+	Data *struct {
+		secretWire
+		SecretData map[string]wire.String `json:"SecretData"`
+	} `json:"Data"`
 }
 
 // missing requires Data naming a secret: a SecretId above 0 and a
@@ -98,15 +74,11 @@ func (w *describeSecretWire) missing() string {
 	return ""
 }
 
-// DescribeSecret returns a secret with its data
-// (GET /pop/v1/sam/secret/secret).
-//
-// Errors: a nil input, an empty NamespaceID or a SecretID below 1 fails
-// before anything is sent (signer.ErrInvalidInput). A missing secret or
-// namespace matches ErrSecretNotFound. SAE's "Success": false is an
-// *APIError even under HTTP 200, and so is a 2xx answer that is not a
-// secret document (not JSON, no "Success": true, or Data without a
-// SecretId above 0 or a NamespaceId), with an empty Code.
+// DescribeSecret returns a secret with its data. A nil input, an empty
+// NamespaceID or a SecretID below 1 fails before anything is sent
+// ([signer.ErrInvalidInput]); a missing secret or namespace matches
+// [ErrSecretNotFound]; a 2xx answer that is not a secret document is an
+// *APIError with an empty Code.
 //
 // API: https://www.alibabacloud.com/help/en/sae/serverless-app-engine-classic/developer-reference/api-sae-2019-05-06-describesecret
 func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
@@ -119,100 +91,69 @@ func (c *Client) DescribeSecret(ctx context.Context, in *DescribeSecretInput, op
 	case in.SecretID < 1:
 		return nil, invalid(op, fmt.Sprintf("DescribeSecretInput.SecretID must be positive, got %d", in.SecretID))
 	}
-	resp, err := c.call(ctx, op, DescribeSecretPath, in, optFns)
-	if err != nil {
-		return nil, err
-	}
 	var w describeSecretWire
-	if err := decode(op, resp, &w); err != nil {
+	if err := c.call(ctx, op, DescribeSecretPath, in, &w, optFns); err != nil {
 		return nil, err
 	}
 	d := w.Data
-	out := &DescribeSecretOutput{
-		RequestID: requestID(w.RequestID, resp),
-		TraceID:   string(w.TraceID),
-		Secret: Secret{
-			NamespaceID: string(d.NamespaceID),
-			SecretID:    int64(d.SecretID),
-			SecretName:  string(d.SecretName),
-			SecretType:  string(d.SecretType),
-			CreateTime:  wire.EpochTime(int64(d.CreateTime)),
-			UpdateTime:  wire.EpochTime(int64(d.UpdateTime)),
-		},
-	}
+	out := &DescribeSecretOutput{RequestID: string(w.RequestID), TraceID: string(w.TraceID), Secret: Secret{
+		NamespaceID: string(d.NamespaceID),
+		SecretID:    int64(d.SecretID),
+		SecretName:  string(d.SecretName),
+		SecretType:  string(d.SecretType),
+		CreateTime:  wire.EpochTime(int64(d.CreateTime)),
+		UpdateTime:  wire.EpochTime(int64(d.UpdateTime)),
+		RelateApps:  relateApps(d.RelateApps),
+	}}
 	if d.SecretData != nil {
 		out.Secret.SecretData = make(map[string]string, len(d.SecretData))
 		for k, v := range d.SecretData {
 			out.Secret.SecretData[k] = string(v)
 		}
 	}
-	out.Secret.RelateApps = relateApps(d.RelateApps)
 	return out, nil
 }
 
-func invalid(op, msg string) error {
-	return fmt.Errorf("sae %s: %w: %s", op, signer.ErrInvalidInput, msg)
+// DescribeSecretByNameInput is the input of DescribeSecretByName.
+type DescribeSecretByNameInput struct {
+	NamespaceID string // e.g. "cn-beijing:prod"; required
+	SecretName  string // unique within its namespace (SAE secrets are Kubernetes secrets); required
 }
 
-// secretView has Secret's fields and none of its methods, for printing a
-// redacted copy.
-type secretView Secret
-
-func (s Secret) redactedView() secretView {
-	v := secretView(s)
-	if s.SecretData != nil {
-		v.SecretData = make(map[string]string, len(s.SecretData))
-		for k := range s.SecretData {
-			v.SecretData[k] = wire.Redacted
+// DescribeSecretByName returns the secret of that name with its data, in
+// two calls: ListSecrets for its id, then DescribeSecret, whose errors it
+// returns. A name not listed matches [ErrSecretNotFound] (no *APIError);
+// a nil input or an empty field fails before anything is sent.
+func (c *Client) DescribeSecretByName(ctx context.Context, in *DescribeSecretByNameInput, optFns ...func(*Options)) (*DescribeSecretOutput, error) {
+	const op = "DescribeSecretByName"
+	switch {
+	case in == nil:
+		return nil, invalid(op, "input is nil")
+	case in.NamespaceID == "":
+		return nil, invalid(op, "DescribeSecretByNameInput.NamespaceID is required")
+	case in.SecretName == "":
+		return nil, invalid(op, "DescribeSecretByNameInput.SecretName is required")
+	}
+	list, err := c.ListSecrets(ctx, &ListSecretsInput{NamespaceID: in.NamespaceID}, optFns...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, s := range list.Secrets {
+		if s.SecretName == in.SecretName {
+			ids = append(ids, s.SecretID)
 		}
 	}
-	return v
-}
-
-// Format prints the secret with every data value "[redacted]", under every verb.
-func (s Secret) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, s.redactedView(), "sae.secretView", "sae.Secret")
-}
-
-// String returns the secret with every data value "[redacted]".
-func (s Secret) String() string { return fmt.Sprintf("%+v", s.redactedView()) }
-
-// GoString is like String for %#v.
-func (s Secret) GoString() string { return fmt.Sprintf("%#v", s) }
-
-// LogValue makes slog print the metadata and the data keys, not the values.
-func (s Secret) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("namespace_id", s.NamespaceID),
-		slog.Int64("secret_id", s.SecretID),
-		slog.String("secret_name", s.SecretName),
-		slog.String("secret_type", s.SecretType),
-		slog.Any("secret_keys", slices.Sorted(maps.Keys(s.SecretData))),
-	)
-}
-
-type describeSecretOutputView struct {
-	RequestID string
-	TraceID   string
-	Secret    secretView
-}
-
-func (o DescribeSecretOutput) redactedView() describeSecretOutputView {
-	return describeSecretOutputView{RequestID: o.RequestID, TraceID: o.TraceID, Secret: o.Secret.redactedView()}
-}
-
-// Format prints the output with every data value "[redacted]", under every verb.
-func (o DescribeSecretOutput) Format(f fmt.State, verb rune) {
-	wire.Format(f, verb, o.redactedView(), "sae.describeSecretOutputView", "sae.DescribeSecretOutput")
-}
-
-// String returns the output with every data value "[redacted]".
-func (o DescribeSecretOutput) String() string { return fmt.Sprintf("%+v", o.redactedView()) }
-
-// GoString is like String for %#v.
-func (o DescribeSecretOutput) GoString() string { return fmt.Sprintf("%#v", o) }
-
-// LogValue makes slog print the ids and the secret's metadata.
-func (o DescribeSecretOutput) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("request_id", o.RequestID), slog.String("trace_id", o.TraceID), slog.Any("secret", o.Secret))
+	switch {
+	case len(ids) == 0:
+		return nil, fmt.Errorf("sae %s: %w: no secret named %q in namespace %q (ListSecrets request id %s)",
+			op, ErrSecretNotFound, in.SecretName, in.NamespaceID, list.RequestID)
+	case len(ids) > 1:
+		return nil, fmt.Errorf("sae %s: %d secrets named %q in namespace %q (ids %v); use DescribeSecret with an id",
+			op, len(ids), in.SecretName, in.NamespaceID, ids)
+	case ids[0] < 1:
+		return nil, fmt.Errorf("sae %s: ListSecrets gave secret %q in namespace %q the id %d, not a positive number",
+			op, in.SecretName, in.NamespaceID, ids[0])
+	}
+	return c.DescribeSecret(ctx, &DescribeSecretInput{NamespaceID: in.NamespaceID, SecretID: ids[0]}, optFns...)
 }

@@ -15,14 +15,12 @@
 //
 // A Client is safe for concurrent use. Requests go over HTTPS to
 // sae.<region>.aliyuncs.com (sae-vpc.<region> with Network "vpc"; Endpoint
-// overrides the host). [Options] is kms.Options: credentials, retries,
-// observer and errors work as package kms describes. SAE wraps every
-// answer in an envelope, and "Success": false is an [*APIError] (its Code
-// from ErrorCode) even under HTTP 200, retried when its code is transient.
-// errors.Is classifies by code, not status: SAE answers a missing secret
-// (InvalidSecretId.NotFound, [ErrSecretNotFound]) with HTTP 400.
+// overrides the host). Credentials, retries, the observer and errors work
+// as package kms describes ([Options] is kms.Options). "Success": false is
+// an [*APIError] (its Code from ErrorCode) even under HTTP 200, retried
+// when its code is transient; a missing secret ([ErrSecretNotFound]) comes
+// with HTTP 400. fmt and slog print a [Secret]'s data keys, not its values.
 //
-// [Secret] and [DescribeSecretOutput] print data keys but not values under
-// fmt and slog. Package saetest serves SAE in-process for tests; [API]
-// lists the operations for those who prefer mocks.
+// Testing: package saetest serves SAE in-process; [API] lists the
+// operations for those who prefer mocks.
 package sae
