@@ -6,14 +6,14 @@ import (
 	"log/slog"
 
 	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
 // CredentialsProvider hands out the credentials one request is signed with.
-// credentials-go's credentials.Credential satisfies it, so every source that
-// library knows (environment, profiles, ECS RAM role, OIDC/RRSA, STS role
-// assumption, ...) works as it is. The clients call GetCredential once per
-// attempt, one call at a time, sharing its result with concurrent callers,
-// so an implementation need not be safe for concurrent use; it should cache
+// credentials-go's credentials.Credential satisfies it, with every source
+// that library knows. The clients call GetCredential once per attempt, one
+// call at a time, so it need not be safe for concurrent use; it should cache
 // and refresh temporary credentials itself, as credentials-go's do.
 type CredentialsProvider interface {
 	GetCredential() (*credentials.CredentialModel, error)
@@ -40,16 +40,9 @@ func (c Credentials) Validate() error {
 	return nil
 }
 
-func mask(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "[redacted]"
-}
-
 // String returns the access key id with the secret and token redacted.
 func (c Credentials) String() string {
-	return "{AccessKeyID:" + c.AccessKeyID + " AccessKeySecret:" + mask(c.AccessKeySecret) + " SecurityToken:" + mask(c.SecurityToken) + "}"
+	return "{AccessKeyID:" + c.AccessKeyID + " AccessKeySecret:" + wire.RedactString(c.AccessKeySecret) + " SecurityToken:" + wire.RedactString(c.SecurityToken) + "}"
 }
 
 // GoString is String prefixed with the type name, for %#v.

@@ -1,6 +1,6 @@
 package signer
 
-// The request to sign and the canonical forms the three signatures share.
+// The request to sign and the canonical forms the signatures share.
 
 import (
 	"fmt"
@@ -49,15 +49,10 @@ func (r *Request) check(c Credentials, nonce string) error {
 	if r == nil {
 		return fmt.Errorf("%w: nil signer.Request", ErrInvalidInput)
 	}
-	switch {
-	case r.Method == "":
-		return fmt.Errorf("%w: Request.Method is empty", ErrInvalidInput)
-	case r.Action == "":
-		return fmt.Errorf("%w: Request.Action is empty", ErrInvalidInput)
-	case r.Version == "":
-		return fmt.Errorf("%w: Request.Version is empty", ErrInvalidInput)
-	case nonce == "":
-		return fmt.Errorf("%w: signature nonce is empty", ErrInvalidInput)
+	for _, f := range []param{{"Request.Method", r.Method}, {"Request.Action", r.Action}, {"Request.Version", r.Version}, {"signature nonce", nonce}} {
+		if f.value == "" {
+			return fmt.Errorf("%w: %s is empty", ErrInvalidInput, f.key)
+		}
 	}
 	return c.Validate()
 }

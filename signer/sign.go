@@ -3,6 +3,7 @@ package signer
 // The three signature schemes: RPC v1, ROA v1 and ACS3-HMAC-SHA256.
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/md5"  // #nosec G501 -- Content-MD5 is what the ROA protocol specifies.
 	"crypto/sha1" // #nosec G505 -- HMAC-SHA1 is what RPC v1 and ROA v1 specify.
@@ -41,8 +42,8 @@ func mac(h func() hash.Hash, key, message string) []byte {
 	return m.Sum(nil)
 }
 
-// RPCStringToSign returns METHOD + "&%2F&" + PercentEncode(canonicalQuery),
-// canonicalQuery being [CanonicalQuery] of every parameter but Signature.
+// RPCStringToSign returns method + "&%2F&" + PercentEncode(canonicalQuery),
+// the [CanonicalQuery] of every parameter but Signature.
 func RPCStringToSign(method, canonicalQuery string) string {
 	return method + "&%2F&" + PercentEncode(canonicalQuery)
 }
@@ -53,11 +54,10 @@ func RPCSignature(stringToSign, accessKeySecret string) string {
 }
 
 // SignRPC signs an RPC-style request with RPC v1 and returns the URL query
-// to send: r.Query and the common parameters (Action, Version, Format=JSON,
-// AccessKeyId, SignatureMethod, SignatureVersion, SignatureNonce, Timestamp,
-// SecurityToken for STS) in canonical order, then Signature. r.Path, r.Host
-// and the body are not signed. A Request without Method, Action or Version,
-// an empty nonce, or a common parameter in r.Query is an error matching
+// to send: r.Query and the common parameters (Action, Version, Format,
+// AccessKeyId, Signature*, Timestamp, SecurityToken for STS) in canonical
+// order, then Signature. A Request without Method, Action or Version, an
+// empty nonce, or a common parameter in r.Query is an error matching
 // [ErrInvalidInput]; empty credentials match [ErrInvalidCredentials].
 func SignRPC(r *Request, c Credentials, t time.Time, nonce string) (string, error) {
 	if err := r.check(c, nonce); err != nil {
@@ -89,10 +89,9 @@ func ROAStringToSign(method string, h http.Header, canonicalResource string) str
 	return strings.Join(lines, "\n") + "\n" + ROACanonicalHeaders(h) + canonicalResource
 }
 
-// ROACanonicalHeaders returns every header whose name starts with "x-acs-"
-// (any case) as "name:value\n", names lower-cased and sorted, values raw.
-// Repeated values are joined with ","; for names that differ only in case,
-// the comma-separated pieces of all their values are sorted and joined.
+// ROACanonicalHeaders returns every x-acs-* header (any case) as
+// "name:value\n", names lower-cased and sorted, values raw and joined by ","
+// (for names that differ only in case, every comma-separated piece sorted).
 func ROACanonicalHeaders(h http.Header) string {
 	canonical, _ := canonicalHeaders(coveredHeaders(h, false, ""))
 	return canonical
@@ -122,13 +121,11 @@ func ROASignature(stringToSign, accessKeySecret string) string {
 	return base64.StdEncoding.EncodeToString(mac(sha1.New, accessKeySecret, stringToSign))
 }
 
-// SignROA signs a ROA-style request with ROA v1 and returns the URL query to
-// send, [CanonicalQuery](r.Query). It sets on h, under canonical names: Date,
-// Accept (application/json unless h has one), Content-MD5 and Content-Type
-// when r.Body is not empty, X-Acs-Signature-Method, -Signature-Version,
-// -Signature-Nonce, -Version, -Action, X-Acs-Security-Token for STS, and
-// Authorization. Other x-acs-* headers on h are signed too. It fails as
-// [SignRPC] does.
+// SignROA signs a ROA-style request with ROA v1 and returns the URL query
+// to send, [CanonicalQuery](r.Query). It sets on h Date, Accept (unless
+// set), Content-MD5 and Content-Type (with a body), the X-Acs-* headers it
+// signs and Authorization; other x-acs-* headers on h are signed too. It
+// fails as [SignRPC] does.
 func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string) (string, error) {
 	if err := r.check(c, nonce); err != nil {
 		return "", err
@@ -152,27 +149,18 @@ func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string
 	if c.SecurityToken != "" {
 		h.Set("X-Acs-Security-Token", c.SecurityToken)
 	}
-	path := r.Path
-	if path == "" {
-		path = "/"
-	}
-	sts := ROAStringToSign(r.Method, h, ROACanonicalResource(path, r.Query))
+	sts := ROAStringToSign(r.Method, h, ROACanonicalResource(cmp.Or(r.Path, "/"), r.Query))
 	h.Set("Authorization", "acs "+c.AccessKeyID+":"+ROASignature(sts, c.AccessKeySecret))
 	return CanonicalQuery(r.Query), nil
 }
 
-// ACS3CanonicalRequest returns the ACS3 canonical request and the signed
-// headers list. It signs host (when not empty, trimmed), content-type and
-// every x-acs-* header of h: names lower-cased and sorted, values trimmed;
-// for names that differ only in case, the comma-separated pieces of all
-// their values are sorted and joined by ",". An empty path is "/".
+// ACS3CanonicalRequest returns the ACS3 canonical request and its signed
+// headers list: host (unless empty), content-type and the x-acs-* headers,
+// as [ROACanonicalHeaders] but with values trimmed. An empty path is "/";
 // payloadHash is the lower hex SHA-256 of the body.
 func ACS3CanonicalRequest(method, host, path string, q url.Values, h http.Header, payloadHash string) (canonicalRequest, signedHeaders string) {
-	if path == "" {
-		path = "/"
-	}
 	headers, names := canonicalHeaders(coveredHeaders(h, true, strings.TrimSpace(host)))
-	return strings.Join([]string{method, path, CanonicalQuery(q), headers, names, payloadHash}, "\n"), names
+	return strings.Join([]string{method, cmp.Or(path, "/"), CanonicalQuery(q), headers, names, payloadHash}, "\n"), names
 }
 
 // ACS3StringToSign returns "ACS3-HMAC-SHA256\n" + hex(SHA256(canonicalRequest)).
@@ -192,11 +180,9 @@ func ACS3Authorization(accessKeyID, signedHeaders, signature string) string {
 }
 
 // SignACS3 signs r with ACS3-HMAC-SHA256, RPC and ROA styles alike, and
-// returns the URL query to send, [CanonicalQuery](r.Query). It sets on h,
-// under canonical names: X-Acs-Action, -Version, -Date, -Signature-Nonce,
-// -Content-Sha256, Accept (application/json unless h has one), Content-Type
-// when r.Body is not empty, X-Acs-Accesskey-Id and X-Acs-Security-Token for
-// STS, and Authorization. Other x-acs-* headers on h are signed too. r.Host
+// returns the URL query to send, [CanonicalQuery](r.Query). It sets on h
+// Accept (unless set), Content-Type (with a body), the X-Acs-* headers it
+// signs and Authorization; other x-acs-* headers on h are signed too. r.Host
 // must be the host the request goes to. It fails as [SignRPC] does.
 func SignACS3(h http.Header, r *Request, c Credentials, t time.Time, nonce string) (string, error) {
 	if err := r.check(c, nonce); err != nil {
