@@ -127,8 +127,6 @@ func (e *APIError) ServerStringToSign() string {
 
 func classOf(code string) error {
 	switch {
-	case code == "":
-		return nil
 	case strings.HasPrefix(code, "InvalidAccessKeyId"), strings.HasPrefix(code, "InvalidSecurityToken"),
 		code == "SignatureDoesNotMatch", code == "IncompleteSignature", strings.HasPrefix(code, "InvalidSignature"):
 		return ErrInvalidCredentials

@@ -1,7 +1,5 @@
 package signer
 
-// The request to sign and the canonical forms the signatures share.
-
 import (
 	"fmt"
 	"net/http"

@@ -1,7 +1,5 @@
 package signer
 
-// The three signature schemes: RPC v1, ROA v1 and ACS3-HMAC-SHA256.
-
 import (
 	"cmp"
 	"crypto/hmac"
