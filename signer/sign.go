@@ -122,8 +122,8 @@ func ROASignature(stringToSign, accessKeySecret string) string {
 // SignROA signs a ROA-style request with ROA v1 and returns the URL query
 // to send, [CanonicalQuery](r.Query). It sets on h Date, Accept (unless
 // set), Content-MD5 and Content-Type (with a body), the X-Acs-* headers it
-// signs and Authorization; other x-acs-* headers on h are signed too. It
-// fails as [SignRPC] does.
+// signs and Authorization ("acs <AccessKeyID>:<ROASignature>"); other
+// x-acs-* headers on h are signed too. It fails as [SignRPC] does.
 func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string) (string, error) {
 	if err := r.check(c, nonce); err != nil {
 		return "", err
@@ -152,10 +152,12 @@ func SignROA(h http.Header, r *Request, c Credentials, t time.Time, nonce string
 	return CanonicalQuery(r.Query), nil
 }
 
-// ACS3CanonicalRequest returns the ACS3 canonical request and its signed
-// headers list: host (unless empty), content-type and the x-acs-* headers,
-// as [ROACanonicalHeaders] but with values trimmed. An empty path is "/";
-// payloadHash is the lower hex SHA-256 of the body.
+// ACS3CanonicalRequest returns the ACS3 canonical request (method, path,
+// [CanonicalQuery](q), canonical headers, signed headers and payloadHash, a
+// line each) and its signed headers list. It signs host (unless empty),
+// content-type and the x-acs-* headers, as [ROACanonicalHeaders] does but
+// with values trimmed. An empty path is "/"; payloadHash is the lower hex
+// SHA-256 of the body.
 func ACS3CanonicalRequest(method, host, path string, q url.Values, h http.Header, payloadHash string) (canonicalRequest, signedHeaders string) {
 	headers, names := canonicalHeaders(coveredHeaders(h, true, strings.TrimSpace(host)))
 	return strings.Join([]string{method, cmp.Or(path, "/"), CanonicalQuery(q), headers, names, payloadHash}, "\n"), names
@@ -172,7 +174,8 @@ func ACS3Signature(stringToSign, accessKeySecret string) string {
 	return hex.EncodeToString(mac(sha256.New, accessKeySecret, stringToSign))
 }
 
-// ACS3Authorization returns the Authorization header value.
+// ACS3Authorization returns the Authorization header value,
+// "ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<h1;h2>,Signature=<sig>".
 func ACS3Authorization(accessKeyID, signedHeaders, signature string) string {
 	return ACS3Algorithm + " Credential=" + accessKeyID + ",SignedHeaders=" + signedHeaders + ",Signature=" + signature
 }
