@@ -6,34 +6,30 @@ import (
 	"log/slog"
 
 	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/alisecret/alisecret-go/internal/wire"
 )
 
 // CredentialsProvider hands out the credentials one request is signed with.
-// credentials-go's credentials.Credential satisfies it, so every source that
-// library knows (environment, profiles, ECS RAM role, OIDC/RRSA, STS role
-// assumption, ...) works as it is.
-//
-// The clients call GetCredential once per attempt, through a guard that runs
-// one retrieval at a time and shares its result with concurrent callers, so
-// an implementation need not be safe for concurrent use. It should cache and
-// refresh temporary credentials itself, as credentials-go's providers do.
+// credentials-go's credentials.Credential satisfies it, with every source
+// that library knows. The clients call GetCredential once per attempt, one
+// call at a time, so it need not be safe for concurrent use; it should cache
+// and refresh temporary credentials itself, as credentials-go's do.
 type CredentialsProvider interface {
 	GetCredential() (*credentials.CredentialModel, error)
 }
 
-// Credentials is the material one signature is made with. A non-empty
-// SecurityToken marks STS credentials.
-//
-// Credentials never prints its secret or token: every fmt verb and slog show
-// the access key id and "[redacted]" in their place.
+// Credentials is the material one signature is made with; a non-empty
+// SecurityToken marks STS credentials. Every fmt verb and slog print the
+// access key id and "[redacted]" in place of the secret and the token.
 type Credentials struct {
 	AccessKeyID     string
 	AccessKeySecret string
 	SecurityToken   string
 }
 
-// Validate reports an empty access key id or secret, naming the field. The
-// error matches [ErrInvalidCredentials].
+// Validate reports an empty access key id or secret, naming the field, with
+// an error matching [ErrInvalidCredentials].
 func (c Credentials) Validate() error {
 	switch {
 	case c.AccessKeyID == "":
@@ -44,23 +40,15 @@ func (c Credentials) Validate() error {
 	return nil
 }
 
-// mask returns "[redacted]" for a non-empty s, and "" for "".
-func mask(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "[redacted]"
-}
-
 // String returns the access key id with the secret and token redacted.
 func (c Credentials) String() string {
-	return "{AccessKeyID:" + c.AccessKeyID + " AccessKeySecret:" + mask(c.AccessKeySecret) + " SecurityToken:" + mask(c.SecurityToken) + "}"
+	return "{AccessKeyID:" + c.AccessKeyID + " AccessKeySecret:" + wire.RedactString(c.AccessKeySecret) + " SecurityToken:" + wire.RedactString(c.SecurityToken) + "}"
 }
 
-// GoString is String, so %#v redacts too.
+// GoString is String prefixed with the type name, for %#v.
 func (c Credentials) GoString() string { return "signer.Credentials" + c.String() }
 
-// Format makes every fmt verb (including %d, %x and %+v) print the redacted form.
+// Format makes every fmt verb print String (GoString for %#v).
 func (c Credentials) Format(f fmt.State, verb rune) {
 	s := c.String()
 	if verb == 'v' && f.Flag('#') {
@@ -69,27 +57,20 @@ func (c Credentials) Format(f fmt.State, verb rune) {
 	_, _ = f.Write([]byte(s))
 }
 
-// LogValue makes slog print the redacted form.
+// LogValue makes slog print the access key id and whether it is STS.
 func (c Credentials) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("access_key_id", c.AccessKeyID),
-		slog.Bool("sts", c.SecurityToken != ""),
-	)
+	return slog.GroupValue(slog.String("access_key_id", c.AccessKeyID), slog.Bool("sts", c.SecurityToken != ""))
 }
 
-// FromModel converts what a [CredentialsProvider] returned into [Credentials].
-// It fails on a nil model, on bearer-token credentials (which these APIs do
-// not take) and on an empty access key id or secret; each error matches
-// [ErrInvalidCredentials] and names what is missing, never a value.
+// FromModel converts what a [CredentialsProvider] returned into
+// [Credentials]. A nil model, bearer-token credentials (which these APIs do
+// not take) and an empty access key id or secret are errors matching
+// [ErrInvalidCredentials] that name what is missing, never a value.
 func FromModel(m *credentials.CredentialModel) (Credentials, error) {
 	if m == nil {
 		return Credentials{}, fmt.Errorf("%w: provider returned no credentials", ErrInvalidCredentials)
 	}
-	c := Credentials{
-		AccessKeyID:     deref(m.AccessKeyId),
-		AccessKeySecret: deref(m.AccessKeySecret),
-		SecurityToken:   deref(m.SecurityToken),
-	}
+	c := Credentials{AccessKeyID: deref(m.AccessKeyId), AccessKeySecret: deref(m.AccessKeySecret), SecurityToken: deref(m.SecurityToken)}
 	if c.AccessKeyID == "" && deref(m.BearerToken) != "" {
 		return Credentials{}, fmt.Errorf("%w: bearer-token credentials are not supported; use an access key or STS credentials", ErrInvalidCredentials)
 	}
@@ -106,23 +87,22 @@ func deref(p *string) string {
 	return *p
 }
 
-// StaticCredentialsProvider is a [CredentialsProvider] that always returns the
-// same credentials. Build one with [StaticCredentials].
+// StaticCredentialsProvider is a [CredentialsProvider] of fixed credentials,
+// made by [StaticCredentials].
 type StaticCredentialsProvider struct {
 	c Credentials
 }
 
-// StaticCredentials returns a provider of fixed credentials: an access key
-// pair, or STS credentials when token is not empty. Unlike credentials-go's
-// static providers it never falls back to environment variables: an empty id
-// or secret stays empty, and requests fail with [ErrInvalidCredentials] before
-// anything is sent. Meant for tests and tools that already hold the values.
+// StaticCredentials returns a provider of an access key pair, or of STS
+// credentials when token is not empty. Unlike credentials-go's static
+// providers it never falls back to the environment: an empty id or secret
+// fails every request with [ErrInvalidCredentials] before anything is sent.
 func StaticCredentials(accessKeyID, accessKeySecret, securityToken string) *StaticCredentialsProvider {
 	return &StaticCredentialsProvider{c: Credentials{AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret, SecurityToken: securityToken}}
 }
 
-// GetCredential implements [CredentialsProvider]. It fails, matching
-// [ErrInvalidCredentials], when the id or secret is empty.
+// GetCredential implements [CredentialsProvider]. An empty id or secret is
+// an error matching [ErrInvalidCredentials].
 func (p *StaticCredentialsProvider) GetCredential() (*credentials.CredentialModel, error) {
 	if p == nil {
 		return nil, errors.New("signer: nil StaticCredentialsProvider")
@@ -147,8 +127,8 @@ func (p *StaticCredentialsProvider) String() string {
 	return "signer.StaticCredentials" + c.String()
 }
 
-// GoString redacts the secret and token.
+// GoString is String.
 func (p *StaticCredentialsProvider) GoString() string { return p.String() }
 
-// Format redacts under every fmt verb.
+// Format makes every fmt verb print String.
 func (p *StaticCredentialsProvider) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }

@@ -8,15 +8,15 @@ import (
 )
 
 // Time decodes a time in any form [ParseTime] reads. A text it cannot read
-// is not a decoding error: it is kept, and Value reports it, so that the
-// caller can tie the error to the field's name.
+// is kept rather than failing the decoding, so that the caller can report
+// it under the field's name ([Time.Raw]).
 type Time struct {
 	t   time.Time
 	raw string // the text as sent, when ParseTime could not read it
 }
 
-// UnmarshalJSON implements json.Unmarshaler. It fails only on a value that
-// is not text (an object or an array), as [String] does.
+// UnmarshalJSON implements json.Unmarshaler. It fails, as [String] does,
+// only on an object or an array.
 func (t *Time) UnmarshalJSON(b []byte) error {
 	*t = Time{}
 	var s String
@@ -26,14 +26,13 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	v, err := ParseTime(string(s))
 	if err != nil {
 		t.raw = string(s)
-		return nil
 	}
 	t.t = v
 	return nil
 }
 
 // Value returns the time (UTC; zero when absent), or the zero time and
-// [ParseTime]'s error when the text was in no layout it reads.
+// [ParseTime]'s error for a text in no layout it reads.
 func (t Time) Value() (time.Time, error) {
 	if t.raw == "" {
 		return t.t, nil
@@ -41,32 +40,31 @@ func (t Time) Value() (time.Time, error) {
 	return ParseTime(t.raw)
 }
 
-// Raw returns the text as sent when Value cannot read it, for reporting it
-// under the field's name; "" otherwise.
+// Raw returns the text as sent when Value cannot read it; "" otherwise.
 func (t Time) Raw() string { return t.raw }
 
 // ParseTime reads the time formats the services use: RFC 3339 with or
-// without fractional seconds ("2022-02-21T15:39:26Z"), the same without a
-// zone (taken as UTC), "2006-01-02 15:04:05" (UTC), and epoch seconds or
-// milliseconds as digits. "" is the zero time. Results are in UTC.
+// without fractional seconds or zone (no zone is UTC), "2006-01-02
+// 15:04:05" (UTC), and epoch seconds or milliseconds ([EpochTime]); "" is
+// the zero time. Results are in UTC.
 func ParseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, nil
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return EpochTime(n), nil
 	}
 	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
 	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return EpochTime(n), nil
+	}
 	return time.Time{}, fmt.Errorf("unrecognised time %q", s)
 }
 
-// EpochTime reads n as epoch milliseconds when it is beyond ±1e11 (as
-// seconds, the year 5138), else as epoch seconds; 0 is the zero time.
+// EpochTime reads n as epoch milliseconds beyond ±1e11 (as seconds, the
+// year 5138), else as epoch seconds; 0 is the zero time.
 func EpochTime(n int64) time.Time {
 	switch {
 	case n == 0:
@@ -78,7 +76,7 @@ func EpochTime(n int64) time.Time {
 }
 
 // ParseSeconds reads a duration sent as "604800s", "604800" (seconds) or a
-// Go duration ("168h"); "" is 0.
+// Go duration ("168h"); "" is 0. A negative or overflowing count is an error.
 func ParseSeconds(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {

@@ -1,6 +1,7 @@
 // Package wire holds the JSON shapes the services are inconsistent about
-// (numbers sent as strings, lists wrapped in objects, several time formats)
-// and a JSON decoder whose errors never quote the document.
+// (numbers sent as strings, lists wrapped in objects, several time formats),
+// a JSON decoder whose errors never quote the document, and the helpers the
+// output types redact secrets with.
 package wire
 
 import (
@@ -9,9 +10,33 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
+
+// Redacted stands in for a secret value in fmt and slog output.
+const Redacted = "[redacted]"
+
+// RedactString returns Redacted for a non-empty s, and "" for "".
+func RedactString(s string) string {
+	if s == "" {
+		return ""
+	}
+	return Redacted
+}
+
+// Format prints view, a copy of a value with its secrets already replaced,
+// under the caller's verb and flags; for %#v it names the type realName
+// rather than the view's viewName.
+func Format(f fmt.State, verb rune, view any, viewName, realName string) {
+	s := fmt.Sprintf(fmt.FormatString(f, verb), view)
+	if verb == 'v' && f.Flag('#') {
+		s = strings.Replace(s, viewName, realName, 1)
+	}
+	_, _ = f.Write([]byte(s))
+}
 
 // String decodes a JSON string, number or boolean as text, and null as "".
 // An object or an array is a [*ShapeError].
@@ -34,14 +59,13 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// unquote returns the text of b, a JSON string literal. Most have no
-// escape and no control character and are valid UTF-8: their text is the
-// bytes between the quotes, which saves running a second decoder per field
-// (a fifth of a call's CPU). The others go through encoding/json.
+// unquote returns the text of the JSON string literal b. Most are valid
+// UTF-8 with no escape or control character: their text is the bytes
+// between the quotes, which saves running a second decoder per field.
 func unquote(b []byte) (string, error) {
 	if len(b) >= 2 && b[len(b)-1] == '"' {
 		inner := b[1 : len(b)-1]
-		if utf8.Valid(inner) && !bytes.ContainsFunc(inner, func(r rune) bool { return r == '\\' || r == '"' || r < 0x20 }) {
+		if utf8.Valid(inner) && !slices.ContainsFunc(inner, func(c byte) bool { return c == '\\' || c == '"' || c < 0x20 }) {
 			return string(inner), nil
 		}
 	}
@@ -50,27 +74,24 @@ func unquote(b []byte) (string, error) {
 	return v, err
 }
 
-// JSONText decodes a value the service sends either as a string holding
-// JSON or as the JSON itself (ExtendedConfig): a string is unquoted, any
-// other value is kept as its JSON text, null is "".
+// JSONText decodes a value sent either as a string holding JSON or as the
+// JSON itself (ExtendedConfig): a string is unquoted, any other value is
+// kept as compact JSON text, null is "".
 type JSONText string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *JSONText) UnmarshalJSON(b []byte) error {
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*t = ""
-	case b[0] == '"':
-		v, err := unquote(b)
-		*t = JSONText(v)
+	if len(b) == 0 || b[0] == '"' || string(b) == "null" {
+		var s String
+		err := s.UnmarshalJSON(b)
+		*t = JSONText(s)
 		return err
-	default:
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, b); err != nil {
-			return err
-		}
-		*t = JSONText(buf.String())
 	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return err
+	}
+	*t = JSONText(buf.String())
 	return nil
 }
 
@@ -88,9 +109,8 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 		*n = Int64(v)
 		return nil
 	}
-	// A whole number in another form (1.0, 1e3) in int64's range; the
-	// range is checked first: Go leaves converting a float outside it to
-	// the platform.
+	// A whole number in another form (1.0, 1e3) in int64's range, checked
+	// first: Go leaves converting a float outside it to the platform.
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= math.MinInt64 && f < math.MaxInt64 && f == math.Trunc(f) {
 		*n = Int64(f)
 		return nil
@@ -98,8 +118,8 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 	return &ShapeError{Want: "an integer"}
 }
 
-// Bool decodes a JSON boolean or the strings "true"/"false" in any case
-// ("True", "FALSE"); null and "" are false.
+// Bool decodes a JSON boolean or the strings "true" and "false" in any
+// case; null and "" are false.
 type Bool bool
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -116,11 +136,10 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// List decodes a list of T sent as a bare array, as an object wrapping one
-// array under any single key ({"VersionStage":[...]}, {"Tag":[...]}), as a
-// single element, or as null. A one-key object that is itself a T (it
-// decodes into T with no unknown fields, as {"TagKey":"k"} does) is one
-// element, not a wrapper.
+// List decodes a list of T sent as an array, as an object wrapping one
+// under any single key ({"VersionStage":[...]}), as a single element, or as
+// null. A one-key object that is itself a T (it decodes into T with no
+// unknown fields, as {"TagKey":"k"} does) is one element, not a wrapper.
 type List[T any] []T
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -139,10 +158,17 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 		*l = nil
 		return json.Unmarshal(b, (*[]T)(l))
 	case b[0] == '{' && unwrap:
-		// A one-key object is a wrapper ({"Tag":[...]}, {"Tag":{...}})
-		// unless it is itself an element ({"TagKey":"k"}).
+		// Most wrappers hold an array, which decodes in one pass; the
+		// others ({"Tag":{...}}) are unwrapped through their raw value.
+		var arrays map[string][]T
+		if json.Unmarshal(b, &arrays) == nil && len(arrays) == 1 && isWrapper[T](b) {
+			for _, inner := range arrays {
+				*l = inner
+				return nil
+			}
+		}
 		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) == nil && len(m) == 1 && (isText[T]() || !isElement[T](b)) {
+		if json.Unmarshal(b, &m) == nil && len(m) == 1 && isWrapper[T](b) {
 			for _, inner := range m {
 				return l.decode(inner, false)
 			}
@@ -156,46 +182,35 @@ func (l *List[T]) decode(b []byte, unwrap bool) error {
 	return nil
 }
 
-// isText reports whether T is a string, which no object decodes into.
-func isText[T any]() bool {
-	var zero T
-	_, ok := any(zero).(string)
-	return ok
-}
-
-// isElement reports whether the object b decodes into a T with no unknown
-// fields.
-func isElement[T any](b []byte) bool {
+// isWrapper reports whether the one-key object b is not itself a T: T is a
+// string, or b does not decode into a T without unknown fields.
+func isWrapper[T any](b []byte) bool {
+	var v T
+	if _, text := any(v).(string); text {
+		return true
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	var v T
-	return dec.Decode(&v) == nil
+	return dec.Decode(&v) != nil
 }
 
-// Unmarshal decodes body into v. Its error describes where and what kind of
-// mismatch, never quoting the document, which may carry secret values.
+// Unmarshal decodes body into v. Its error says where and what kind of
+// mismatch it found, never quoting the document, which may carry secrets.
 func Unmarshal(body []byte, v any) error {
 	err := json.Unmarshal(body, v)
-	if err == nil {
-		return nil
-	}
-	return Describe(err)
-}
-
-// Describe turns an encoding/json error into text that quotes no input.
-func Describe(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var shape *ShapeError
 	switch {
+	case err == nil:
+		return nil
 	case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
 		return errors.New("truncated JSON")
 	case errors.As(err, &syn):
 		return fmt.Errorf("malformed JSON at byte offset %d", syn.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Errorf("field %s: JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
 	case errors.As(err, &typ):
-		if typ.Field != "" {
-			return fmt.Errorf("field %s: JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
-		}
 		return fmt.Errorf("JSON %s where %s was expected", typ.Value, typ.Type)
 	case errors.As(err, &shape):
 		return shape
