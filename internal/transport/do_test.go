@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/alisecret/alisecret-go/internal/wire"
 	"github.com/alisecret/alisecret-go/retry"
 	"github.com/alisecret/alisecret-go/signer"
 )
@@ -251,12 +252,32 @@ func TestSuccessFalse(t *testing.T) {
 		{`[{"Success":false}]`, false},
 		{`{"Success":false`, false},
 		{``, false},
+		{`{"Success":""}`, true},
+		{`{"Success":"FALSE"}`, true},
+		{`{"success":false}`, true},
+		{`{"Success":"falſe"}`, true},
+		{`{"Success":true,"Data":{"Enabled":false,"Note":""}}`, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.body, func(t *testing.T) {
 			assert.Equal(t, tc.want, successFalse([]byte(tc.body)))
 		})
 	}
+}
+
+// FuzzSuccessFalse checks that skipping the decode of a body without "" or
+// "fal" never changes the answer: successFalse agrees with the decode alone.
+func FuzzSuccessFalse(f *testing.F) {
+	for _, s := range []string{`{"Success":false}`, `{"Success":""}`, `{"Success":"FaLsE"}`, `{"Success":true}`, `{"sUccess":"falſe"}`, `{"Success":0}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var env struct {
+			Success *wire.Bool `json:"Success"`
+		}
+		want := json.Unmarshal(body, &env) == nil && env.Success != nil && !bool(*env.Success)
+		assert.Equal(t, want, successFalse(body))
+	})
 }
 
 func TestOversizedBodyRefused(t *testing.T) {

@@ -72,8 +72,14 @@ func (b *errorBody) code() string {
 }
 
 // successFalse reports whether body is a JSON object whose Success field
-// is false (SAE's error envelope under a 2xx status).
+// is false (SAE's error envelope under a 2xx status). A wire.Bool reads as
+// false only from "" or from false in some case, so a body holding neither
+// "" nor "fal" in any case cannot say so: the usual success answer is then
+// not decoded a second time (its service decodes it as its document).
 func successFalse(body []byte) bool {
+	if !bytes.Contains(body, []byte(`""`)) && !bytes.Contains(bytes.ToLower(body), []byte("fal")) {
+		return false
+	}
 	var env struct {
 		Success *wire.Bool `json:"Success"`
 	}
