@@ -53,7 +53,11 @@ func (c *client) reserve(now time.Time, d time.Duration, deadline time.Time) (ti
 func (c *client) record(err error, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch kind, _ := Classify(err); {
+	var kind Kind
+	if err != nil { // Classify's errors.As calls are not free, and most calls succeed
+		kind, _ = Classify(err)
+	}
+	switch {
 	case err == nil:
 		c.streak = max(0, c.streak-1)
 	case kind == Throttled:
