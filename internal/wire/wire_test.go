@@ -152,7 +152,7 @@ func TestListUnwrapsOneKey(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(in), &l), in)
 		assert.Equal(t, want, []string(l), in)
 	}
-	for _, in := range []string{`{}`, `{"a":1,"b":2}`, `{"a":["x"],"b":2}`, `{"a":12.5e3}`} {
+	for _, in := range []string{`{}`, `{"a":1,"b":2}`, `{"a":["x"],"b":2}`, `{"a":["x"],"b":["y"]}`, `{"a":12.5e3}`} {
 		var l List[string]
 		assert.Error(t, json.Unmarshal([]byte(in), &l), in)
 	}
@@ -160,7 +160,7 @@ func TestListUnwrapsOneKey(t *testing.T) {
 
 // String reads a quoted value exactly as encoding/json reads a string.
 func TestStringMatchesDecoder(t *testing.T) {
-	for _, in := range []string{`""`, `"abc"`, `"a\"b"`, `"\u00e9"`, `"é"`, `"a\\b"`, `"tab\tx"`} {
+	for _, in := range []string{`""`, `"abc"`, `"a\"b"`, `"\u00e9"`, `"é"`, `"a\\b"`, `"\\"`, `"\\\\"`, `"tab\tx"`} {
 		var got String
 		if err := json.Unmarshal([]byte(in), &got); err != nil {
 			continue // invalid JSON (the raw tab) is the decoder's to reject
@@ -168,6 +168,15 @@ func TestStringMatchesDecoder(t *testing.T) {
 		var std string
 		require.NoError(t, json.Unmarshal([]byte(in), &std))
 		assert.Equal(t, std, string(got), in)
+	}
+}
+
+// unquote, given what is not a whole string literal, fails rather than
+// slicing past the bytes it was given.
+func TestUnquoteShortInput(t *testing.T) {
+	for _, in := range []string{`"`, ``} {
+		_, err := unquote([]byte(in))
+		assert.Error(t, err, in)
 	}
 }
 
