@@ -274,6 +274,10 @@ func (c *Client) transportError(r *Request, req *http.Request, n int, err error)
 func (c *Client) ctxError(ctx context.Context, r *Request, last error) error {
 	op := c.svc.Name + " " + r.Operation + " (" + c.Endpoint() + ")"
 	switch {
+	case ctx.Err() == nil && last != nil: // a Retryer's Sleep declined to wait: the failure ends the call
+		return last
+	case ctx.Err() == nil:
+		return fmt.Errorf("%s: the Retryer's Sleep ended the call before it was sent", op)
 	case last == nil || last == ctx.Err(): // a bare context error (a wait for credentials) names nothing
 		return fmt.Errorf("%s: %w", op, ctx.Err())
 	case errors.Is(last, ctx.Err()): // the attempt the context cut short says it all

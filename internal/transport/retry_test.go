@@ -312,6 +312,38 @@ func TestCancelDuringSleep(t *testing.T) {
 	assert.Equal(t, int32(1), s.calls.Load())
 }
 
+// A Retryer whose Sleep declines to wait while the context is live ends the
+// call with the failure that caused the wait.
+func TestSleepDeclinedEndsWithTheFailure(t *testing.T) {
+	s := newServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, `{"Code":"ServiceUnavailable","Message":"busy"}`)
+	})
+	c := newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = declineRetryer{} })
+	_, err := c.Do(bg(), getSecretRequest())
+	require.ErrorIs(t, err, signer.ErrServiceUnavailable)
+	assert.Equal(t, "kms GetSecretValue: ServiceUnavailable: busy (HTTP 503)", err.Error())
+	assert.Equal(t, int32(1), s.calls.Load())
+
+	// Declining the wait before the first attempt (a pacing policy) sends nothing.
+	c = newTestClient(t, kmsService, s.URL, func(o *Options) { o.Retryer = declineRetryer{first: time.Second} })
+	_, err = c.Do(bg(), getSecretRequest())
+	require.Error(t, err)
+	assert.Equal(t, "kms GetSecretValue ("+s.URL+"): the Retryer's Sleep ended the call before it was sent", err.Error())
+	assert.Equal(t, int32(1), s.calls.Load())
+}
+
+// declineRetryer retries after a second and declines every wait.
+type declineRetryer struct{ first time.Duration }
+
+func (r declineRetryer) Delay(_ context.Context, a retry.Attempt) (time.Duration, error) {
+	if a.Err == nil {
+		return r.first, nil
+	}
+	return time.Second, nil
+}
+func (declineRetryer) Record(error)                              {}
+func (declineRetryer) Sleep(context.Context, time.Duration) bool { return false }
+
 func TestClockSkewLearnedThenSuccess(t *testing.T) {
 	serverNow := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	for name, localOffset := range map[string]time.Duration{"client behind": -2 * time.Hour, "client ahead": 3 * time.Hour} {
