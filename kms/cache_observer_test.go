@@ -81,3 +81,14 @@ func TestCacheObserverEvents(t *testing.T) {
 		}
 	}
 }
+
+// Every event kind has its name; any other value reads "unknown".
+func TestCacheEventKindString(t *testing.T) {
+	names := map[kms.CacheEventKind]string{
+		kms.CacheHit: "hit", kms.CacheMiss: "miss", kms.CacheStale: "stale", kms.CacheRefresh: "refresh", kms.CacheEvict: "evict",
+		0: "unknown", kms.CacheEvict + 1: "unknown", -1: "unknown",
+	}
+	for k, want := range names {
+		assert.Equal(t, want, k.String(), int(k))
+	}
+}
