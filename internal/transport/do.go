@@ -82,11 +82,8 @@ func (c *Client) do(ctx context.Context, r *Request) (*Response, error) {
 	delay, stop := c.retryer.Delay(ctx, a) // a failing client paces even first attempts
 	skewFixed := false
 	for {
-		if stop != nil {
-			if ctx.Err() != nil { // the policy's wait ended with the context
-				return nil, c.ctxError(ctx, r, stop)
-			}
-			return nil, stop
+		if stop != nil { // the policy's verdict, named with the context when that ended its wait
+			return nil, c.ctxError(ctx, r, stop)
 		}
 		if delay > 0 {
 			if !c.retryer.Sleep(ctx, delay) {
