@@ -266,19 +266,22 @@ func (c *Client) transportError(r *Request, req *http.Request, n int, err error)
 	return fmt.Errorf("%s %s: %s %s://%s%s (attempt %d): %w", c.svc.Name, r.Operation, req.Method, req.URL.Scheme, req.URL.Host, req.URL.Path, n, err)
 }
 
-// ctxError reports that ctx ended the call, naming the endpoint and keeping
-// the last failure, if any, in the text and for errors.Is and errors.As.
+// ctxError is the error that ends a call before its next attempt. While
+// ctx is live that is last (the policy's verdict, or the failure a declined
+// wait followed); once ctx has ended it is ctx's error naming the endpoint,
+// keeping last, if any, in the text and for errors.Is and errors.As.
 func (c *Client) ctxError(ctx context.Context, r *Request, last error) error {
 	op := c.svc.Name + " " + r.Operation + " (" + c.Endpoint() + ")"
+	cerr := ctx.Err()
 	switch {
-	case ctx.Err() == nil && last != nil: // a Retryer's Sleep declined to wait: the failure ends the call
+	case cerr == nil && last != nil:
 		return last
-	case ctx.Err() == nil:
+	case cerr == nil: // a Retryer's Sleep declined the wait before the first attempt
 		return fmt.Errorf("%s: the Retryer's Sleep ended the call before it was sent", op)
-	case last == nil || last == ctx.Err(): // a bare context error (a wait for credentials) names nothing
-		return fmt.Errorf("%s: %w", op, ctx.Err())
-	case errors.Is(last, ctx.Err()): // the attempt the context cut short says it all
+	case last == nil || last == cerr: // a bare context error (a wait for credentials) names nothing
+		return fmt.Errorf("%s: %w", op, cerr)
+	case errors.Is(last, cerr): // the attempt the context cut short says it all
 		return last
 	}
-	return fmt.Errorf("%s: %w (last error: %w)", op, ctx.Err(), last)
+	return fmt.Errorf("%s: %w (last error: %w)", op, cerr, last)
 }
