@@ -51,12 +51,12 @@ func (c *client) reserve(now time.Time, d time.Duration, deadline time.Time) (ti
 // record counts an outcome: a Failed one may begin the pacing, any other
 // ends it, forgiving the slots taken and waking their sleepers.
 func (c *client) record(err error, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	var kind Kind
 	if err != nil { // Classify's errors.As calls are not free, and most calls succeed
 		kind, _ = Classify(err)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	switch {
 	case err == nil:
 		c.streak = max(0, c.streak-1)
